@@ -1,0 +1,3 @@
+module github.com/skyhop/skyhop
+
+go 1.26
