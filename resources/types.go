@@ -41,6 +41,20 @@ func (s *Spec) Clone() *Spec {
 	return c
 }
 
+// SetAccelerator replaces the accelerator of every candidate with a copy of
+// a (nil clears it), keeping the spec's shape: the --gpus override of
+// "sky launch". Candidates that become identical are kept.
+func (s *Spec) SetAccelerator(a *Accelerator) {
+	for i := range s.Candidates {
+		if a == nil {
+			s.Candidates[i].Accelerator = nil
+			continue
+		}
+		c := *a
+		s.Candidates[i].Accelerator = &c
+	}
+}
+
 // Resources is one candidate: a fully merged resource request. The zero
 // value of every field means "unset".
 type Resources struct {
