@@ -280,9 +280,14 @@ func (a *Accelerator) String() string {
 
 // AcceleratorArgs is accelerator_args.
 type AcceleratorArgs struct {
-	RuntimeVersion    string
-	TPUName           string
-	TPUVM             *bool
+	// RuntimeVersion is the TPU runtime (software) version; for GCP TPUs
+	// Parse fills in SkyPilot's default when it is not written.
+	RuntimeVersion string
+	// TPUName names an existing TPU to use.
+	TPUName string
+	// TPUVM selects a TPU VM (true, the default when nil) or a TPU node.
+	TPUVM *bool
+	// GCPQueuedResource asks for the TPU through GCP's queued resources.
 	GCPQueuedResource *bool
 }
 
@@ -290,9 +295,12 @@ type AcceleratorArgs struct {
 // (AtLeast, written "N+"), or at least Value per vCPU (PerCPU, memory
 // written "Nx"). The zero value is unset.
 type Quantity struct {
-	Value   float64
+	// Value is the amount: vCPUs, GiB, or GiB per vCPU.
+	Value float64
+	// AtLeast means "Value or more" (written "N+").
 	AtLeast bool
-	PerCPU  bool
+	// PerCPU means "at least Value GiB per vCPU" (memory written "Nx").
+	PerCPU bool
 }
 
 // IsSet reports whether the quantity was given.
@@ -330,6 +338,7 @@ func (q Quantity) String() string {
 
 // PortRange is an inclusive range of ports; a single port has From == To.
 type PortRange struct {
+	// From and To are the first and last port, 1-65535, From <= To.
 	From, To int
 }
 
@@ -345,19 +354,31 @@ func (p PortRange) String() string {
 // "FAILOVER"), or "" for the default strategy; Disabled is true for the
 // string none.
 type JobRecovery struct {
-	Strategy            string
-	Disabled            bool
+	// Strategy is the recovery strategy, upper case; "" for the default.
+	Strategy string
+	// Disabled is true for job_recovery: none.
+	Disabled bool
+	// MaxRestartsOnErrors is how often a job failing with a user error is
+	// restarted.
 	MaxRestartsOnErrors int
-	RecoverOnExitCodes  []int
+	// RecoverOnExitCodes are exit codes (0-255) that always trigger a
+	// recovery.
+	RecoverOnExitCodes []int
 }
 
 // Autostop is autostop: stop (or, with Down, tear down) the cluster after
 // IdleMinutes idle minutes. Disabled is true for autostop: false.
 type Autostop struct {
-	Disabled    bool
+	// Disabled is true for autostop: false.
+	Disabled bool
+	// IdleMinutes is the idle time before stopping, in minutes.
 	IdleMinutes int
-	Down        bool
-	WaitFor     string
+	// Down tears the cluster down instead of stopping it.
+	Down bool
+	// WaitFor is what counts as activity: jobs_and_ssh, jobs or none.
+	WaitFor string
+	// Hook is a command run before stopping; HookTimeout bounds it, in
+	// seconds.
 	Hook        string
 	HookTimeout int
 }
@@ -365,7 +386,10 @@ type Autostop struct {
 // LocalDisk is local_disk: a local disk of Type ("nvme" or "ssd"),
 // optionally with a size in GiB (at least SizeGiB when AtLeast).
 type LocalDisk struct {
-	Type    string
+	// Type is "nvme" or "ssd".
+	Type string
+	// SizeGiB is the requested size, 0 when not given; AtLeast means
+	// "SizeGiB or more".
 	SizeGiB float64
 	AtLeast bool
 }
