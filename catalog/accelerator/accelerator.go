@@ -59,9 +59,9 @@ type Info struct {
 // Registry is an immutable set of accelerators with case-insensitive look-up.
 // It is safe for concurrent use.
 type Registry struct {
-	infos []Info          // sorted by Name (case-insensitive)
-	index map[string]int  // lower-cased name or alias → position in infos
-	lower []string        // lower-cased canonical names, parallel to infos
+	infos []Info         // sorted by Name (case-insensitive)
+	index map[string]int // lower-cased name or alias → position in infos
+	lower []string       // lower-cased canonical names, parallel to infos
 }
 
 // NewRegistry builds a registry from infos. Names and aliases are matched
