@@ -41,29 +41,33 @@ func (m *Market) UnmarshalText(b []byte) error {
 // GPUs) and the prices are the sum of both parts.
 type Offering struct {
 	// Cloud is the lower-case cloud name: "aws", "gcp", "azure".
-	Cloud string
+	Cloud string `json:"cloud"`
 	// InstanceType is the provider's instance type or size.
-	InstanceType string
+	InstanceType string `json:"instance_type"`
 	// Region is the provider's region; Zone is the zone ("" where the cloud
 	// prices per region, as Azure does in the snapshot). AWS zones are zone
 	// IDs ("use1-az4").
-	Region string
-	Zone   string
+	Region string `json:"region"`
+	Zone   string `json:"zone,omitempty"`
 	// VCPUs and MemoryGiB describe the host.
-	VCPUs     float64
-	MemoryGiB float64
+	VCPUs     float64 `json:"vcpus"`
+	MemoryGiB float64 `json:"memory_gib"`
 	// Accelerator is the canonical accelerator name ("" for CPU-only types),
 	// AcceleratorCount how many per instance (may be fractional, e.g. 0.5),
 	// AcceleratorMemoryGiB the memory of one device (0 when unknown).
-	Accelerator          string
-	AcceleratorCount     float64
-	AcceleratorMemoryGiB float64
+	Accelerator          string  `json:"accelerator,omitempty"`
+	AcceleratorCount     float64 `json:"accelerator_count,omitempty"`
+	AcceleratorMemoryGiB float64 `json:"accelerator_memory_gib,omitempty"`
 	// Arch is the CPU architecture ("x86_64", "arm64"); "" when unknown.
-	Arch string
+	Arch string `json:"arch,omitempty"`
 	// Price and SpotPrice are USD per hour for one instance; 0 means not
 	// sold that way (no spot market) or unknown.
-	Price     float64
-	SpotPrice float64
+	Price     float64 `json:"price"`
+	SpotPrice float64 `json:"spot_price"`
+	// Flags mark the quirks of the row: no price at all, spot above
+	// on-demand, a composed GCP VM, an alternative host, an AWS Local Zone,
+	// a price changed by an overlay. See Flag.
+	Flags Flag `json:"flags,omitempty"`
 }
 
 // PriceIn returns the hourly price of the offering in market m (0 when it is

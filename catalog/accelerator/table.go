@@ -44,13 +44,17 @@ var table = []Info{
 	// AMD GPUs.
 	{Name: "MI25", Manufacturer: "AMD", MemoryGiB: 16},
 	{Name: "MI300X", Manufacturer: "AMD", MemoryGiB: 192},
+	{Name: "Radeon Pro V520", Manufacturer: "AMD", MemoryGiB: 8, Aliases: []string{"V520"}},
 	// Other accelerators.
 	{Name: "Gaudi HL-205", Manufacturer: "Intel", MemoryGiB: 32, Kind: Other},
 	{Name: "Inferentia", Manufacturer: "AWS", MemoryGiB: 8, Kind: Other},
 	{Name: "Inferentia2", Manufacturer: "AWS", MemoryGiB: 32, Kind: Other},
 	{Name: "Trainium", Manufacturer: "AWS", MemoryGiB: 32, Kind: Other},
 	{Name: "Trainium2", Manufacturer: "AWS", MemoryGiB: 96, Kind: Other},
-	{Name: "Virtex UltraScale+ (VU47P)", Manufacturer: "Xilinx", MemoryGiB: 16, Kind: Other},
+	{Name: "Virtex UltraScale+ (VU47P)", Manufacturer: "Xilinx", MemoryGiB: 16, Kind: Other, Aliases: []string{"VU47P"}},
+	{Name: "Virtex UltraScale (VU9P)", Manufacturer: "Xilinx", MemoryGiB: 64, Kind: Other, Aliases: []string{"VU9P"}},
+	{Name: "Alveo U250", Manufacturer: "Xilinx", MemoryGiB: 64, Kind: Other, Aliases: []string{"U250"}},
+	{Name: "AI100", Manufacturer: "Qualcomm", MemoryGiB: 16, Kind: Other, Aliases: []string{"Qualcomm AI 100", "Cloud AI 100"}},
 }
 
 var std = MustRegistry(table...)
