@@ -162,7 +162,7 @@ func build(offs []Offering, cfg *config, src Source) (*Catalog, error) {
 		return nil, err
 	}
 	c := &Catalog{offs: offs, source: src}
-	c.index()
+	c.index(intern(offs))
 	reg, err := registryFor(baseReg, c.accs)
 	if err != nil {
 		return nil, err
@@ -335,9 +335,68 @@ func accelString(o *Offering) string {
 	return fmt.Sprintf("%s:%g", o.Accelerator, o.AcceleratorCount)
 }
 
-// index builds every index of c from c.offs (in accelerator order).
-func (c *Catalog) index() {
+// ids are interned strings of the offerings: per row, the index in strs of
+// its cloud, instance type, region, zone and accelerator. Equal strings
+// have equal ids.
+type ids struct {
+	strs                          []string
+	cloud, typ, region, zone, acc []int32
+}
+
+// intern computes the ids of offs.
+func intern(offs []Offering) *ids {
+	n := len(offs)
+	in := &ids{cloud: make([]int32, n), typ: make([]int32, n), region: make([]int32, n), zone: make([]int32, n), acc: make([]int32, n)}
+	table := map[string]int32{}
+	id := func(s string) int32 {
+		v, ok := table[s]
+		if !ok {
+			v = int32(len(in.strs))
+			table[s] = v
+			in.strs = append(in.strs, s)
+		}
+		return v
+	}
+	var prev *Offering
+	for i := range offs {
+		o := &offs[i]
+		// Consecutive rows often share strings: skip the map then.
+		if prev != nil && o.Cloud == prev.Cloud {
+			in.cloud[i] = in.cloud[i-1]
+		} else {
+			in.cloud[i] = id(o.Cloud)
+		}
+		if prev != nil && o.InstanceType == prev.InstanceType {
+			in.typ[i] = in.typ[i-1]
+		} else {
+			in.typ[i] = id(o.InstanceType)
+		}
+		if prev != nil && o.Region == prev.Region {
+			in.region[i] = in.region[i-1]
+		} else {
+			in.region[i] = id(o.Region)
+		}
+		if prev != nil && o.Zone == prev.Zone {
+			in.zone[i] = in.zone[i-1]
+		} else {
+			in.zone[i] = id(o.Zone)
+		}
+		if prev != nil && o.Accelerator == prev.Accelerator {
+			in.acc[i] = in.acc[i-1]
+		} else {
+			in.acc[i] = id(o.Accelerator)
+		}
+		prev = o
+	}
+	return in
+}
+
+// index builds every index of c from c.offs (in accelerator order) and
+// their ids. It works on integer ids and dense arrays so that the embedded
+// snapshot loads in a few milliseconds.
+func (c *Catalog) index(in *ids) {
 	n := len(c.offs)
+	ns := len(in.strs)
 	c.byAcc = make([]*Offering, n)
 	for i := range c.offs {
 		c.byAcc[i] = &c.offs[i]
@@ -347,53 +406,80 @@ func (c *Catalog) index() {
 	c.accIdx = map[string]span{}
 	for i := 0; i < n; {
 		j := i + 1
-		name := c.offs[i].Accelerator
-		for j < n && c.offs[j].Accelerator == name {
+		for j < n && in.acc[j] == in.acc[i] {
 			j++
 		}
+		name := c.offs[i].Accelerator
 		c.accs = append(c.accs, name)
 		c.accIdx[strings.ToLower(name)] = span{int32(i), int32(j)}
 		i = j
 	}
 
-	// Location order: a stable bucket sort of accelerator order by
-	// (cloud, instance type); within a bucket accelerator order already is
-	// (accelerator, count, region, zone).
-	bucket := make(map[[2]string]int32, 1024)
-	keyOf := make([]int32, n)
-	var keys [][2]string
-	prevKey, prevB := [2]string{}, int32(-1)
-	for i := range c.offs {
-		k := [2]string{c.offs[i].Cloud, c.offs[i].InstanceType}
-		if prevB < 0 || k != prevKey {
-			b, ok := bucket[k]
-			if !ok {
-				b = int32(len(keys))
-				bucket[k] = b
-				keys = append(keys, k)
-			}
-			prevKey, prevB = k, b
-		}
-		keyOf[i] = prevB
-	}
-	order := make([]int32, len(keys))
+	// Rank of each string in byte order, so ids compare as strings do.
+	order := make([]int32, ns)
 	for i := range order {
 		order[i] = int32(i)
 	}
-	sort.Slice(order, func(a, b int) bool {
-		ka, kb := keys[order[a]], keys[order[b]]
-		if ka[0] != kb[0] {
-			return ka[0] < kb[0]
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(in.strs[a], in.strs[b]) })
+	rank := make([]int32, ns)
+	for r, i := range order {
+		rank[i] = int32(r)
+	}
+
+	// Clouds: dense small indices, sorted by name.
+	cloudIdx := make([]int32, ns)
+	for i := range cloudIdx {
+		cloudIdx[i] = -1
+	}
+	var cloudIDs []int32
+	for i := range n {
+		if cloudIdx[in.cloud[i]] < 0 {
+			cloudIdx[in.cloud[i]] = 0
+			cloudIDs = append(cloudIDs, in.cloud[i])
 		}
-		return ka[1] < kb[1]
+	}
+	slices.SortFunc(cloudIDs, func(a, b int32) int { return cmp.Compare(rank[a], rank[b]) })
+	for ci, id := range cloudIDs {
+		cloudIdx[id] = int32(ci)
+		c.clouds = append(c.clouds, in.strs[id])
+	}
+	nc := len(cloudIDs)
+
+	// Location order: a stable bucket sort of accelerator order by
+	// (cloud, instance type); within a bucket, accelerator order already is
+	// (accelerator, count, region, zone).
+	bucketOf := make([]int32, nc*ns) // (cloud, type id) → bucket + 1
+	keyOf := make([]int32, n)
+	type bucketKey struct{ cloud, typ int32 }
+	var keys []bucketKey
+	for i := range n {
+		k := cloudIdx[in.cloud[i]]*int32(ns) + in.typ[i]
+		b := bucketOf[k]
+		if b == 0 {
+			keys = append(keys, bucketKey{in.cloud[i], in.typ[i]})
+			b = int32(len(keys))
+			bucketOf[k] = b
+		}
+		keyOf[i] = b - 1
+	}
+	border := make([]int32, len(keys))
+	for i := range border {
+		border[i] = int32(i)
+	}
+	slices.SortFunc(border, func(a, b int32) int {
+		ka, kb := keys[a], keys[b]
+		if c := cmp.Compare(rank[ka.cloud], rank[kb.cloud]); c != 0 {
+			return c
+		}
+		return cmp.Compare(rank[ka.typ], rank[kb.typ])
 	})
-	rank := make([]int32, len(keys))
-	for r, k := range order {
-		rank[k] = int32(r)
+	brank := make([]int32, len(keys))
+	for r, k := range border {
+		brank[k] = int32(r)
 	}
 	counts := make([]int32, len(keys)+1)
 	for _, b := range keyOf {
-		counts[rank[b]+1]++
+		counts[brank[b]+1]++
 	}
 	for i := 1; i < len(counts); i++ {
 		counts[i] += counts[i-1]
@@ -401,16 +487,16 @@ func (c *Catalog) index() {
 	c.byLoc = make([]*Offering, n)
 	next := slices.Clone(counts[:len(keys)])
 	for i, b := range keyOf {
-		r := rank[b]
+		r := brank[b]
 		c.byLoc[next[r]] = &c.offs[i]
 		next[r]++
 	}
 	c.typeSpan = make(map[[2]string]span, len(keys))
 	c.typeFold = make(map[[2]string]string, len(keys))
-	c.types = map[string][]string{}
-	c.cloudSpan = map[string]span{}
-	for r, k := range order {
-		kk := keys[k]
+	c.types = make(map[string][]string, nc)
+	c.cloudSpan = make(map[string]span, nc)
+	for r, k := range border {
+		kk := [2]string{in.strs[keys[k].cloud], in.strs[keys[k].typ]}
 		sp := span{counts[r], counts[r+1]}
 		c.typeSpan[kk] = sp
 		fold := [2]string{kk[0], strings.ToLower(kk[1])}
@@ -420,45 +506,61 @@ func (c *Catalog) index() {
 		c.types[kk[0]] = append(c.types[kk[0]], kk[1])
 		cs, ok := c.cloudSpan[kk[0]]
 		if !ok {
-			c.clouds = append(c.clouds, kk[0])
 			cs.lo = sp.lo
 		}
 		cs.hi = sp.hi
 		c.cloudSpan[kk[0]] = cs
 	}
 
-	// Regions and zones, walking location order and skipping repeats.
-	c.regions = map[string][]string{}
+	// Regions and zones. A zone normally belongs to one region; a zone
+	// name seen in a second region of the same cloud goes through a map.
+	regionSeen := make([]bool, nc*ns)
+	zoneRegion := make([]int32, nc*ns) // (cloud, zone id) → region id + 1
+	type triple struct{ cloud, region, zone int32 }
+	var extra map[triple]bool
+	c.regions = make(map[string][]string, nc)
 	c.regionFold = map[[2]string]string{}
 	c.zones = map[[2]string][]string{}
 	c.zoneRegion = map[[2]string]string{}
-	c.zoned = map[string]bool{}
-	seen := map[[3]string]struct{}{}
-	var last [3]string
-	for i, o := range c.byLoc {
-		k := [3]string{o.Cloud, o.Region, o.Zone}
-		if i > 0 && k == last {
-			continue
-		}
-		last = k
-		if _, ok := seen[k]; ok {
-			continue
-		}
-		seen[k] = struct{}{}
-		rk := [2]string{o.Cloud, o.Region}
-		if _, ok := c.zones[rk]; !ok {
-			c.zones[rk] = nil
-			c.regions[o.Cloud] = append(c.regions[o.Cloud], o.Region)
-			fold := [2]string{o.Cloud, strings.ToLower(o.Region)}
+	c.zoned = make(map[string]bool, nc)
+	for i := range n {
+		ci := cloudIdx[in.cloud[i]] * int32(ns)
+		cl, rg := in.strs[in.cloud[i]], in.strs[in.region[i]]
+		if !regionSeen[ci+in.region[i]] {
+			regionSeen[ci+in.region[i]] = true
+			c.regions[cl] = append(c.regions[cl], rg)
+			c.zones[[2]string{cl, rg}] = nil
+			fold := [2]string{cl, strings.ToLower(rg)}
 			if _, dup := c.regionFold[fold]; !dup {
-				c.regionFold[fold] = o.Region
+				c.regionFold[fold] = rg
 			}
 		}
-		if o.Zone != "" {
-			c.zones[rk] = append(c.zones[rk], o.Zone)
-			c.zoneRegion[[2]string{o.Cloud, o.Zone}] = o.Region
-			c.zoned[o.Cloud] = true
+		z := in.zone[i]
+		zn := in.strs[z]
+		if zn == "" {
+			continue
 		}
+		switch zr := zoneRegion[ci+z]; {
+		case zr == in.region[i]+1:
+			continue
+		case zr == 0:
+			zoneRegion[ci+z] = in.region[i] + 1
+		default:
+			t := triple{in.cloud[i], in.region[i], z}
+			if extra[t] {
+				continue
+			}
+			if extra == nil {
+				extra = map[triple]bool{}
+			}
+			extra[t] = true
+		}
+		rk := [2]string{cl, rg}
+		c.zones[rk] = append(c.zones[rk], zn)
+		if _, ok := c.zoneRegion[[2]string{cl, zn}]; !ok {
+			c.zoneRegion[[2]string{cl, zn}] = rg
+		}
+		c.zoned[cl] = true
 	}
 	for _, rs := range c.regions {
 		slices.Sort(rs)
