@@ -32,8 +32,9 @@ type Plan struct {
 // for NumNodes nodes.
 type Candidate struct {
 	// Offering is the catalog row (cloud, instance type, region, zone,
-	// hardware, prices).
-	Offering catalog.Offering `json:"offering"`
+	// hardware, prices). It points into the immutable catalog: read it,
+	// never modify it (copy the value to change it).
+	Offering *catalog.Offering `json:"offering"`
 	// Market is on-demand or spot.
 	Market catalog.Market `json:"market"`
 	// Entry is the index of the spec entry (Plan.Entries, Spec.Candidates)

@@ -153,7 +153,13 @@ func (r *ranker) entry(i int) {
 	if !ok {
 		return
 	}
-	for _, src := range r.sources(t) {
+	srcs := r.sources(t)
+	n := 0
+	for _, src := range srcs {
+		n += len(src)
+	}
+	r.cands = slices.Grow(r.cands, n)
+	for _, src := range srcs {
 		for _, o := range src {
 			r.consider(t, o)
 		}
@@ -517,9 +523,11 @@ func (r *ranker) consider(t *target, o *catalog.Offering) {
 		})
 		return
 	}
-	c := Candidate{Offering: *o, Market: t.market, Entry: t.entry, Preference: t.pref, Nodes: r.nodes, HourlyPrice: price, TotalHourly: total}
+	c := Candidate{Offering: o, Market: t.market, Entry: t.entry, Preference: t.pref, Nodes: r.nodes, HourlyPrice: price, TotalHourly: total}
 	if t.zoneName {
-		c.Offering.Zone = t.zone
+		named := *o
+		named.Zone = t.zone
+		c.Offering = &named
 	}
 	if r.cfg.exclude != nil {
 		if ex, why := r.cfg.exclude(c); ex {
@@ -543,28 +551,9 @@ func (r *ranker) notInLocation(t *target, o *catalog.Offering) {
 // order sorts the candidates into search order, drops repeated placements
 // and applies the limit.
 func (r *ranker) order() {
-	slices.SortFunc(r.cands, compareCandidates)
+	r.sort()
 	if r.dedup || len(r.spec.Candidates) > 1 {
-		type key struct {
-			cloud, typ, region, zone, acc string
-			count                         float64
-			market                        catalog.Market
-		}
-		seen := make(map[key]bool, len(r.cands))
-		kept := r.cands[:0]
-		for _, c := range r.cands {
-			o := &c.Offering
-			k := key{o.Cloud, o.InstanceType, o.Region, o.Zone, o.Accelerator, o.AcceleratorCount, c.Market}
-			if seen[k] {
-				r.reject(c.Entry, ReasonDuplicate, "", 1, func() string {
-					return fmt.Sprintf("%s: placements already planned for an earlier entry", entryLabel(&r.spec.Candidates[c.Entry]))
-				})
-				continue
-			}
-			seen[k] = true
-			kept = append(kept, c)
-		}
-		r.cands = kept
+		r.dropRepeats()
 	}
 	if n := r.cfg.limit; n > 0 && len(r.cands) > n {
 		cut := len(r.cands) - n
@@ -578,16 +567,96 @@ func (r *ranker) order() {
 	}
 }
 
+// sortKey is the part of a candidate that decides most comparisons, kept
+// small so that sorting moves little memory.
+type sortKey struct {
+	total float64
+	pref  int32
+	i     int32
+}
+
+// sort orders r.cands by compareCandidates: it sorts small keys and
+// consults the candidates only to break ties.
+func (r *ranker) sort() {
+	keys := make([]sortKey, len(r.cands))
+	for i := range r.cands {
+		keys[i] = sortKey{total: r.cands[i].TotalHourly, pref: int32(r.cands[i].Preference), i: int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b sortKey) int {
+		if a.pref != b.pref {
+			return cmp.Compare(a.pref, b.pref)
+		}
+		if a.total != b.total {
+			return cmp.Compare(a.total, b.total)
+		}
+		return compareTies(&r.cands[a.i], &r.cands[b.i])
+	})
+	sorted := make([]Candidate, len(r.cands))
+	for i, k := range keys {
+		sorted[i] = r.cands[k.i]
+	}
+	r.cands = sorted
+}
+
+// dropRepeats keeps the first occurrence of each placement: several entries
+// (or AWS zone names) may yield the same one. Offerings are unique in the
+// catalog, so a pointer identifies a placement, except for the copies made
+// for AWS zone names, which are compared by place.
+func (r *ranker) dropRepeats() {
+	type ptrKey struct {
+		o      *catalog.Offering
+		market catalog.Market
+	}
+	type placeKey struct {
+		cloud, typ, region, zone, acc string
+		count                         float64
+		market                        catalog.Market
+	}
+	byPtr := make(map[ptrKey]struct{}, len(r.cands))
+	var byPlace map[placeKey]struct{}
+	if r.dedup {
+		byPlace = make(map[placeKey]struct{}, len(r.cands))
+	}
+	kept := r.cands[:0]
+	for _, c := range r.cands {
+		var dup bool
+		if byPlace != nil {
+			o := c.Offering
+			k := placeKey{o.Cloud, o.InstanceType, o.Region, o.Zone, o.Accelerator, o.AcceleratorCount, c.Market}
+			_, dup = byPlace[k]
+			byPlace[k] = struct{}{}
+		} else {
+			k := ptrKey{c.Offering, c.Market}
+			_, dup = byPtr[k]
+			byPtr[k] = struct{}{}
+		}
+		if dup {
+			r.reject(c.Entry, ReasonDuplicate, "", 1, func() string {
+				return fmt.Sprintf("%s: placements already planned for an earlier entry", entryLabel(&r.spec.Candidates[c.Entry]))
+			})
+			continue
+		}
+		kept = append(kept, c)
+	}
+	r.cands = kept
+}
+
 // compareCandidates is the search order: preference, total hourly cost,
-// then cloud, region, zone, instance type, accelerators, market and entry.
-func compareCandidates(a, b Candidate) int {
+// then compareTies.
+func compareCandidates(a, b *Candidate) int {
 	if c := cmp.Compare(a.Preference, b.Preference); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(a.TotalHourly, b.TotalHourly); c != 0 {
 		return c
 	}
-	oa, ob := &a.Offering, &b.Offering
+	return compareTies(a, b)
+}
+
+// compareTies breaks ties of equal preference and cost: cloud, region,
+// zone, instance type, accelerators, market, entry.
+func compareTies(a, b *Candidate) int {
+	oa, ob := a.Offering, b.Offering
 	if c := cmp.Compare(oa.Cloud, ob.Cloud); c != 0 {
 		return c
 	}

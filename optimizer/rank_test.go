@@ -14,7 +14,7 @@ import (
 
 // line renders a candidate compactly for comparisons.
 func line(c Candidate) string {
-	o := &c.Offering
+	o := c.Offering
 	acc := ""
 	if o.Accelerator != "" {
 		acc = fmt.Sprintf(" %s:%g", o.Accelerator, o.AcceleratorCount)

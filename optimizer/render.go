@@ -35,7 +35,7 @@ func (p *Plan) Groups() []Group {
 	idx := map[key]int{}
 	var out []Group
 	for _, c := range p.Candidates {
-		o := &c.Offering
+		o := c.Offering
 		k := key{o.Cloud, o.InstanceType, o.Accelerator, o.AcceleratorCount, c.Market}
 		if i, ok := idx[k]; ok {
 			out[i].Locations++
@@ -76,7 +76,7 @@ func (p *Plan) WriteTable(w io.Writer) error {
 			if i == TableRows {
 				break
 			}
-			c, o := g.Best, &g.Best.Offering
+			c, o := g.Best, g.Best.Offering
 			inst := o.InstanceType
 			if c.Spot() {
 				inst += "[Spot]"
