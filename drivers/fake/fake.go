@@ -53,6 +53,7 @@ type config struct {
 	clouds    []string
 	clock     clock.Clock
 	latency   Latency
+	noLog     bool
 }
 
 // WithOfferings adds offerings (rows of a catalog) the fake sells. Each
@@ -88,6 +89,13 @@ func WithLatency(l Latency) Option {
 	return func(c *config) { c.latency = l }
 }
 
+// WithoutCallLog turns the call log off (Calls returns nothing): for long
+// benchmarks, where the log would only grow. Call numbering and fault
+// counting go on.
+func WithoutCallLog() Option {
+	return func(c *config) { c.noLog = true }
+}
+
 // Clouds is a deterministic fake of one or more clouds: offerings, scripted
 // faults, an inventory of live instances and a log of every call. Driver
 // returns the drivers.Driver of one cloud; all of them share the fake's
@@ -99,7 +107,8 @@ type Clouds struct {
 	mu      sync.Mutex
 	clouds  map[string]*cloudState
 	faults  []*compiled
-	calls   []Call
+	calls   [][]Call // chunks of callChunk calls
+	noLog   bool
 	callSeq int
 	instSeq int
 }
@@ -151,6 +160,7 @@ func New(opts ...Option) *Clouds {
 	c := &Clouds{
 		clk:     clock.Or(cfg.clock),
 		latency: cfg.latency,
+		noLog:   cfg.noLog,
 		clouds:  make(map[string]*cloudState),
 	}
 	for _, o := range cfg.offerings {

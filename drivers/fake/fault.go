@@ -248,10 +248,10 @@ func compile(f Fault) *compiled {
 
 // site is what a call is matched on.
 type site struct {
-	op                           Op
-	cloud, region, zone, itype   string
-	spot                         bool
-	anyMarket                    bool // list and credential calls have no market
+	op                         Op
+	cloud, region, zone, itype string
+	spot                       bool
+	anyMarket                  bool // list and credential calls have no market
 }
 
 func (c *compiled) selects(s *site) bool {

@@ -98,7 +98,21 @@ func (c *Clouds) nextCallLocked() int {
 	return c.callSeq
 }
 
-func (c *Clouds) appendCallLocked(call Call) { c.calls = append(c.calls, call) }
+// callChunk is how many calls one chunk of the log holds. The log grows by
+// chunks, so that recording a call never copies the calls before it.
+const callChunk = 256
+
+func (c *Clouds) appendCallLocked(call Call) {
+	if c.noLog {
+		return
+	}
+	n := len(c.calls)
+	if n == 0 || len(c.calls[n-1]) == callChunk {
+		c.calls = append(c.calls, make([]Call, 0, callChunk))
+		n++
+	}
+	c.calls[n-1] = append(c.calls[n-1], call)
+}
 
 // logCall records a call, numbering it first when assignSeq is set.
 func (c *Clouds) logCall(call Call, assignSeq bool) {
@@ -113,8 +127,10 @@ func (c *Clouds) logCall(call Call, assignSeq bool) {
 // Calls returns the call log, ordered by Seq.
 func (c *Clouds) Calls() []Call {
 	c.mu.Lock()
-	out := make([]Call, len(c.calls))
-	copy(out, c.calls)
+	var out []Call
+	for _, chunk := range c.calls {
+		out = append(out, chunk...)
+	}
 	c.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out

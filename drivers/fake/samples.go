@@ -43,8 +43,8 @@ var samples = map[string][]sample{
 		{"AllocationFailed", 200, "Allocation failed. We do not have sufficient capacity for the requested VM size in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance"},
 		{"ZonalAllocationFailed", 200, "Allocation failed. We do not have sufficient capacity for the requested VM size in this zone. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance"},
 		{"SkuNotAvailable", 409, "The requested VM size for resource 'Following SKUs have failed for Capacity Restrictions: {type}' is currently not available in location '{region}'. Please try another size or deploy to a different location or different zone. See https://aka.ms/azureskunotavailable for details."},
-		{"OperationNotAllowed", 429, "The server rejected the request because too many requests have been received for this subscription."},
 		{"OperationNotAllowed", 409, "Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Additional details - Deployment Model: Resource Manager, Location: {region}, Current Limit: 0, Current Usage: 0."},
+		{"OperationNotAllowed", 429, "The server rejected the request because too many requests have been received for this subscription."},
 		{"AuthorizationFailed", 403, "The client 'skyhop-fake' with object id '00000000-0000-0000-0000-000000000000' does not have authorization to perform action 'Microsoft.Compute/virtualMachines/write' over scope '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/{cluster}' or the scope is invalid."},
 		{"InvalidAuthenticationToken", 401, "The access token is invalid."},
 		{"InternalServerError", 500, "An internal server error occurred."},
@@ -73,12 +73,41 @@ func sampleFor(cloud, code string, status int) (int, string, bool) {
 
 // expand fills a message template's placeholders.
 func expand(tmpl, itype, region, zone, count, cluster string) string {
-	if !strings.Contains(tmpl, "{") {
+	if strings.IndexByte(tmpl, '{') < 0 {
 		return tmpl
 	}
 	if zone == "" {
 		zone = region
 	}
-	return strings.NewReplacer("{type}", itype, "{region}", region, "{zone}", zone,
-		"{count}", count, "{cluster}", cluster).Replace(tmpl)
+	var b strings.Builder
+	b.Grow(len(tmpl) + 2*len(itype) + len(zone))
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		tmpl = tmpl[i:]
+		j := strings.IndexByte(tmpl, '}')
+		if j < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		switch tmpl[:j+1] {
+		case "{type}":
+			b.WriteString(itype)
+		case "{region}":
+			b.WriteString(region)
+		case "{zone}":
+			b.WriteString(zone)
+		case "{count}":
+			b.WriteString(count)
+		case "{cluster}":
+			b.WriteString(cluster)
+		default:
+			b.WriteString(tmpl[:j+1])
+		}
+		tmpl = tmpl[j+1:]
+	}
 }
