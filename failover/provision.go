@@ -673,7 +673,11 @@ func (e *engine) discard(ctx context.Context, out *outcome, reason string) {
 	e.cleanups.Go(func() {
 		if l := e.terminate(ctx, cl, pos, reason); l != nil {
 			e.addLeak(l)
+			return
 		}
+		e.mu.Lock()
+		e.rolled = append(e.rolled, cl)
+		e.mu.Unlock()
 	})
 }
 
