@@ -97,10 +97,12 @@ type outcome struct {
 	pos      int
 	attempts []Attempt
 	cluster  *drivers.Cluster // success
-	fail     *failure         // failure, when cluster is nil and not canceled
+	fail     failure          // the failure, when failed is set
+	failed   bool             // failed and not canceled
 	rolled   []*drivers.Cluster
 	leak     *leak
 	canceled bool
+	buf      [1]Attempt // backs attempts for the common single try
 }
 
 type leak struct {
@@ -161,6 +163,7 @@ type engine struct {
 
 	ps      []position
 	results chan *outcome
+	scratch outcome // the sequential search's outcome
 }
 
 func newEngine(plan *optimizer.Plan, ds []drivers.Driver, opts []Option) (*engine, error) {
@@ -234,6 +237,7 @@ func (e *engine) now() time.Time { return e.cfg.clk.Now() }
 
 func (e *engine) provision(ctx context.Context) (*Result, error) {
 	e.start = e.now()
+	e.attempts = make([]Attempt, 0, min(len(e.plan.Candidates), 16))
 	e.preflightChecks(ctx)
 	e.ps = make([]position, len(e.plan.Candidates))
 	if e.cfg.parallel > 1 {
@@ -431,7 +435,11 @@ func (e *engine) walk(ctx context.Context, round int, capSince time.Time) (win *
 	start := func(i int) {
 		p := &ps[i]
 		if k == 1 {
-			p.out = e.run(ctx, i, round)
+			// Sequential: one outcome at a time, decided before the next
+			// starts, so one scratch outcome serves every candidate.
+			e.scratch = outcome{}
+			e.runInto(ctx, i, round, &e.scratch)
+			p.out = &e.scratch
 			p.state = done
 			return
 		}
@@ -604,7 +612,7 @@ func (e *engine) hinted(i, f int, capSince time.Time) bool {
 	o := &c.Offering
 	for j := f; j < i; j++ {
 		p := &e.ps[j]
-		if p.state != done || p.discarded || p.out.fail == nil {
+		if p.state != done || p.discarded || !p.out.failed {
 			continue
 		}
 		if p.out.fail.block.Covers(o.Cloud, o.Region, o.Zone, o.InstanceType, c.Market) {
@@ -632,7 +640,7 @@ func (e *engine) commit(out *outcome) {
 		e.leaks = append(e.leaks, out.leak)
 	}
 	e.mu.Unlock()
-	if out.fail == nil || out.canceled {
+	if !out.failed || out.canceled {
 		return
 	}
 	b := out.fail.block
@@ -709,8 +717,8 @@ func (e *engine) request(c *optimizer.Candidate, round, pos, try int) drivers.La
 }
 
 func (e *engine) token(round, pos, try int) string {
-	b := make([]byte, 0, len(e.id)+24)
-	b = append(b, e.id...)
+	var buf [64]byte
+	b := append(buf[:0], e.id...)
 	b = append(b, "-r"...)
 	b = strconv.AppendInt(b, int64(round), 10)
 	b = append(b, "-c"...)
@@ -725,13 +733,20 @@ func (e *engine) token(round, pos, try int) string {
 // goroutine (sequential search) or its own (parallel probing) and touches
 // no shared engine state except through emit and terminate.
 func (e *engine) run(ctx context.Context, pos, round int) *outcome {
+	out := new(outcome)
+	e.runInto(ctx, pos, round, out)
+	return out
+}
+
+func (e *engine) runInto(ctx context.Context, pos, round int, out *outcome) {
 	c := &e.plan.Candidates[pos]
 	d := e.drv[c.Offering.Cloud]
-	out := &outcome{pos: pos}
+	out.pos = pos
+	out.attempts = out.buf[:0]
 	for try := 1; ; try++ {
 		if ctx.Err() != nil {
 			out.canceled = true
-			return out
+			return
 		}
 		req := e.request(c, round, pos, try)
 		start := e.now()
@@ -758,7 +773,7 @@ func (e *engine) run(ctx context.Context, pos, round int) *outcome {
 		if err == nil {
 			out.attempts = append(out.attempts, a)
 			out.cluster = cl
-			return out
+			return
 		}
 		class, scope, code, msg := e.classify(err, timedOut)
 		a.Class, a.Scope, a.Code, a.Message = class, scope, code, msg
@@ -779,17 +794,17 @@ func (e *engine) run(ctx context.Context, pos, round int) *outcome {
 		if cl != nil {
 			if l := e.terminate(ctx, cl, pos, "partial launch"); l != nil {
 				out.leak = l
-				return out
+				return
 			}
 			out.rolled = append(out.rolled, cl)
 		}
 		if out.canceled {
-			return out
+			return
 		}
 		if retry {
 			if e.cfg.clk.Sleep(ctx, wait) != nil {
 				out.canceled = true
-				return out
+				return
 			}
 			continue
 		}
@@ -797,14 +812,13 @@ func (e *engine) run(ctx context.Context, pos, round int) *outcome {
 			class = drivers.ClassUnknown // tries spent
 			scope = drivers.ScopeZone
 		}
-		out.fail = e.failureFor(c, class, scope, code, msg)
-		return out
+		out.fail, out.failed = e.failureFor(c, class, scope, code, msg), true
+		return
 	}
 }
 
 func (e *engine) classify(err error, timedOut bool) (drivers.Class, drivers.Scope, string, string) {
-	var de *drivers.Error
-	if errors.As(err, &de) {
+	if de := asDriverError(err); de != nil {
 		msg := de.Message
 		if msg == "" {
 			msg = err.Error()
@@ -818,9 +832,29 @@ func (e *engine) classify(err error, timedOut bool) (drivers.Class, drivers.Scop
 	return drivers.ClassUnknown, drivers.ScopeZone, "", err.Error()
 }
 
+// asDriverError finds the *drivers.Error in err's chain. It follows single
+// Unwrap chains itself (no allocation) and falls back to errors.As.
+func asDriverError(err error) *drivers.Error {
+	for e := err; e != nil; {
+		if de, ok := e.(*drivers.Error); ok {
+			return de
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			break
+		}
+		e = u.Unwrap()
+	}
+	var de *drivers.Error
+	if errors.As(err, &de) {
+		return de
+	}
+	return nil
+}
+
 // failureFor turns a class and scope into the block it earns and where the
 // block is kept (rule 3 of the failover spec).
-func (e *engine) failureFor(c *optimizer.Candidate, class drivers.Class, scope drivers.Scope, code, msg string) *failure {
+func (e *engine) failureFor(c *optimizer.Candidate, class drivers.Class, scope drivers.Scope, code, msg string) failure {
 	o := &c.Offering
 	b := Block{Cloud: o.Cloud, Class: class, Scope: scope, Code: code, Message: msg}
 	hard := class == drivers.ClassPermission || class == drivers.ClassInvalid
@@ -836,7 +870,7 @@ func (e *engine) failureFor(c *optimizer.Candidate, class drivers.Class, scope d
 	case drivers.ScopeRegion:
 		b.Region = o.Region
 	}
-	f := &failure{block: b, dest: destRound}
+	f := failure{block: b, dest: destRound}
 	switch {
 	case int(class) < len(e.cfg.ttl) && e.cfg.ttl[class] > 0:
 		f.dest = destStore

@@ -234,7 +234,7 @@ func (s *MemoryStore) Len() int {
 func (s *MemoryStore) Clear() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.set.m = nil
+	s.set.reset()
 }
 
 // Excluder adapts any Store to the exclusion hook optimizer.Rank takes,
@@ -270,11 +270,34 @@ func keyOf(b *Block) blockKey {
 	return k
 }
 
-// blockSet is a set of blocks keyed by what they cover, looked up by probing
-// every wildcard combination of an offering (at most 12 map reads). It is
-// not safe for concurrent use by itself.
+// blockSet is a set of blocks keyed by what they cover. A lookup probes
+// the wildcard combinations of an offering (location: zone, region or
+// cloud; instance type or any; market or any), but only the shapes that
+// hold at least one block, so a typical lookup costs one to three map
+// reads. It is not safe for concurrent use by itself.
 type blockSet struct {
-	m map[blockKey]Block
+	m      map[blockKey]Block
+	shapes [12]int32 // blocks per shape
+}
+
+// shapeOf numbers the shape of a key: location level (0 zone, 1 region,
+// 2 cloud) × 4 + any type × 2 + any market.
+func shapeOf(k *blockKey) int {
+	lvl := 0
+	switch {
+	case k.region == "":
+		lvl = 2
+	case k.zone == "":
+		lvl = 1
+	}
+	s := lvl * 4
+	if k.itype == "" {
+		s += 2
+	}
+	if k.market == anyMarket {
+		s++
+	}
+	return s
 }
 
 func (s *blockSet) add(b Block) {
@@ -282,7 +305,8 @@ func (s *blockSet) add(b Block) {
 		s.m = make(map[blockKey]Block)
 	}
 	k := keyOf(&b)
-	if old, ok := s.m[k]; ok {
+	old, ok := s.m[k]
+	if ok {
 		// Keep the longer-lived block; a never-expiring one wins.
 		switch {
 		case old.Until.IsZero() && !b.Until.IsZero():
@@ -293,6 +317,8 @@ func (s *blockSet) add(b Block) {
 			s.m[k] = old
 			return
 		}
+	} else {
+		s.shapes[shapeOf(&k)]++
 	}
 	s.m[k] = b
 }
@@ -304,54 +330,64 @@ func laterOf(a, b time.Time) time.Time {
 	return a
 }
 
-func (s *blockSet) len() int { return len(s.m) }
-
-func (s *blockSet) reset() { clear(s.m) }
+func (s *blockSet) reset() {
+	clear(s.m)
+	s.shapes = [12]int32{}
+}
 
 func (s *blockSet) prune(now time.Time) {
 	for k, b := range s.m {
 		if !b.Active(now) {
 			delete(s.m, k)
+			s.shapes[shapeOf(&k)]--
 		}
 	}
 }
 
-// lookup probes from the most specific key to the broadest and returns the
-// first block in force.
+// lookup probes from the most specific shape to the broadest and returns
+// the first block in force.
 func (s *blockSet) lookup(q *Query) (Block, bool) {
 	if len(s.m) == 0 {
 		return Block{}, false
 	}
-	type loc struct{ region, zone string }
-	locs := [3]loc{{q.Region, q.Zone}, {q.Region, ""}, {"", ""}}
-	nl := 3
-	if q.Zone == "" {
-		locs[1] = locs[2]
-		nl = 2
-	}
-	if q.Region == "" {
-		locs[0] = locs[2]
-		nl = 1
-	}
-	types := [2]string{q.InstanceType, ""}
-	nt := 2
-	if q.InstanceType == "" {
-		nt = 1
-	}
-	markets := [2]int8{int8(q.Market), anyMarket}
-	for li := 0; li < nl; li++ {
-		for ti := 0; ti < nt; ti++ {
-			for _, m := range markets {
-				b, ok := s.m[blockKey{cloud: q.Cloud, region: locs[li].region, zone: locs[li].zone, itype: types[ti], market: m}]
-				if !ok || !b.Active(q.Now) {
-					continue
-				}
-				if b.Class == drivers.ClassCapacity && !q.CapacitySince.IsZero() && b.Since.Before(q.CapacitySince) {
-					continue
-				}
-				return b, true
-			}
+	k := blockKey{cloud: q.Cloud}
+	for shape, n := range s.shapes {
+		if n == 0 {
+			continue
 		}
+		lvl, anyType, anyMkt := shape/4, shape&2 != 0, shape&1 != 0
+		switch lvl {
+		case 0:
+			if q.Region == "" || q.Zone == "" {
+				continue // a zone block never covers a zone-less offering
+			}
+			k.region, k.zone = q.Region, q.Zone
+		case 1:
+			if q.Region == "" {
+				continue
+			}
+			k.region, k.zone = q.Region, ""
+		default:
+			k.region, k.zone = "", ""
+		}
+		k.itype = q.InstanceType
+		if anyType {
+			k.itype = ""
+		} else if q.InstanceType == "" {
+			continue
+		}
+		k.market = int8(q.Market)
+		if anyMkt {
+			k.market = anyMarket
+		}
+		b, ok := s.m[k]
+		if !ok || !b.Active(q.Now) {
+			continue
+		}
+		if b.Class == drivers.ClassCapacity && !q.CapacitySince.IsZero() && b.Since.Before(q.CapacitySince) {
+			continue
+		}
+		return b, true
 	}
 	return Block{}, false
 }
