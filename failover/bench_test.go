@@ -84,7 +84,9 @@ func BenchmarkWalk1000Observed(b *testing.B) {
 }
 
 // BenchmarkWalk1000Parallel probes 8 at a time.
-func BenchmarkWalk1000Parallel(b *testing.B) { benchWalk(b, 1000, WithParallel(8), WithCloudConcurrency(8)) }
+func BenchmarkWalk1000Parallel(b *testing.B) {
+	benchWalk(b, 1000, WithParallel(8), WithCloudConcurrency(8))
+}
 
 // BenchmarkStoreLookup is one lookup in a store of 10,000 blocks.
 func BenchmarkStoreLookup(b *testing.B) {
