@@ -117,7 +117,12 @@ func (e *ExhaustedError) Error() string {
 	if len(e.Attempts) > 0 {
 		b.WriteString("\n")
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprint(tw, "  #\tCLOUD\tREGION\tZONE\tINSTANCE TYPE\tMARKET\tTRY\tCLASS\tCODE\tMESSAGE\n")
+		rounds := e.Rounds > 1
+		if rounds {
+			fmt.Fprint(tw, "  ROUND\t#\tCLOUD\tREGION\tZONE\tINSTANCE TYPE\tMARKET\tTRY\tCLASS\tCODE\tMESSAGE\n")
+		} else {
+			fmt.Fprint(tw, "  #\tCLOUD\tREGION\tZONE\tINSTANCE TYPE\tMARKET\tTRY\tCLASS\tCODE\tMESSAGE\n")
+		}
 		for _, a := range e.Attempts {
 			o := &a.Candidate.Offering
 			class, code, msg := a.Class.String(), a.Code, a.Message
@@ -134,7 +139,12 @@ func (e *ExhaustedError) Error() string {
 			if code == "" {
 				code = "-"
 			}
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", a.Index+1, o.Cloud, o.Region, zone,
+			if rounds {
+				fmt.Fprintf(tw, "  %d\t", a.Round)
+			} else {
+				fmt.Fprint(tw, "  ")
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", a.Index+1, o.Cloud, o.Region, zone,
 				o.InstanceType, a.Candidate.Market, a.Try, class, code, oneLine(msg, 160))
 		}
 		tw.Flush()

@@ -250,3 +250,25 @@ func (c *countingDriver) Launch(ctx context.Context, req drivers.LaunchRequest) 
 	defer func() { c.mu.Lock(); c.cur--; c.mu.Unlock() }()
 	return c.scripted.Launch(ctx, req)
 }
+
+// TestParallelLeakStopsAll: when a success that was not chosen cannot be
+// terminated, the call stops all-or-nothing: the winner is terminated too
+// and the error names the instance left.
+func TestParallelLeakStopsAll(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		aws := newScripted("aws")
+		aws.on("r1/z1/t1", step{ok: true, latency: time.Minute})
+		aws.on("r1/z2/t1", step{ok: true, latency: time.Second})
+		aws.termFail = DefaultTeardownTries // the discarded cluster's tries all fail
+		res, err := Provision(context.Background(), planOf(1, "aws/r1/z1/t1", "aws/r1/z2/t1"),
+			[]drivers.Driver{lister{aws}}, WithSeed(1), WithParallel(2))
+		var le *LeakError
+		if res != nil || !errors.As(err, &le) {
+			t.Fatalf("res %v err %v, want *LeakError", res, err)
+		}
+		live := aws.liveIDs()
+		if len(live) != 1 || len(le.Instances) != 1 || le.Instances[0].ID != live[0] || le.Instances[0].Zone != "z2" {
+			t.Errorf("live %v, left %+v: want exactly the z2 instance", live, le.Instances)
+		}
+	})
+}
