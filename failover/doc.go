@@ -59,7 +59,8 @@
 // failure's block covers it, and every success not accepted is terminated
 // and verified. When each offering's faults do not depend on how many calls
 // came before, the placement, and the decided attempts, are those of the
-// sequential search, found no later.
+// sequential search, found no later (terminating successes that were not
+// chosen comes on top).
 //
 // # Idempotency and names
 //

@@ -249,7 +249,8 @@ func WithRoundWait(d time.Duration, j float64) Option {
 // earlier candidate has failed or been skipped, and every success not
 // accepted is terminated (verified). The placement is the one sequential
 // search would choose when each offering's faults do not depend on how many
-// calls came before; it is found no later.
+// calls came before; it is found no later (terminating successes that were
+// not chosen comes on top, before Provision returns).
 func WithParallel(k int) Option {
 	return func(c *config) {
 		if k >= 1 {

@@ -716,3 +716,50 @@ func TestSkyPilotStories(t *testing.T) {
 		}
 	})
 }
+
+func TestThrottleBackoffIsExponentialAndDeterministic(t *testing.T) {
+	elapsed := func(seed uint64) (time.Duration, []time.Duration) {
+		var d time.Duration
+		var waits []time.Duration
+		synctest.Test(t, func(t *testing.T) {
+			thr := fail(drivers.ClassThrottle, "RequestLimitExceeded")
+			aws := newScripted("aws").on("r1/z1/t1", thr, thr, thr, okStep)
+			start := time.Now()
+			res, err := Provision(context.Background(), planOf(1, "aws/r1/z1/t1"), []drivers.Driver{aws}, WithSeed(seed), WithMaxTries(4),
+				WithEvents(func(e Event) {
+					if e.Kind == EventAttemptFailed && e.Retrying {
+						waits = append(waits, e.Wait)
+					}
+				}))
+			if err != nil || res.Attempts[len(res.Attempts)-1].Try != 4 {
+				t.Fatalf("res %v err %v", res, err)
+			}
+			d = time.Since(start)
+		})
+		return d, waits
+	}
+	d1, w1 := elapsed(3)
+	d2, w2 := elapsed(3)
+	if d1 != d2 || !slices.Equal(w1, w2) {
+		t.Errorf("same seed, different waits: %v %v", w1, w2)
+	}
+	if len(w1) != 3 {
+		t.Fatalf("waits %v", w1)
+	}
+	for i, w := range w1 {
+		base := DefaultRetryBase << i
+		if w < base*6/10 || w > base*14/10 {
+			t.Errorf("wait %d = %s, want %s ± 40%%", i+1, w, base)
+		}
+	}
+	var sum time.Duration
+	for _, w := range w1 {
+		sum += w
+	}
+	if d1 != sum {
+		t.Errorf("took %s, want the sum of the waits %s", d1, sum)
+	}
+	if _, w3 := elapsed(4); slices.Equal(w1, w3) {
+		t.Errorf("another seed gives the same jitter %v", w3)
+	}
+}
