@@ -44,7 +44,7 @@ func benchPlan(n int) *optimizer.Plan {
 	p := &optimizer.Plan{NumNodes: 1, Hours: 1}
 	for i := range n {
 		p.Candidates = append(p.Candidates, optimizer.Candidate{
-			Offering: catalog.Offering{Cloud: "aws", Region: fmt.Sprintf("r%d", i/8), Zone: fmt.Sprintf("z%d", i),
+			Offering: &catalog.Offering{Cloud: "aws", Region: fmt.Sprintf("r%d", i/8), Zone: fmt.Sprintf("z%d", i),
 				InstanceType: "p3.2xlarge", Accelerator: "V100", AcceleratorCount: 1, Price: 3},
 			Nodes: 1, HourlyPrice: 3, TotalHourly: 3,
 		})

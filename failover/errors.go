@@ -51,7 +51,7 @@ func (a *Attempt) Failed() bool { return a.Err != nil }
 
 // Where renders "cloud region/zone instance-type market".
 func (a *Attempt) Where() string {
-	o := &a.Candidate.Offering
+	o := a.Candidate.Offering
 	return o.Cloud + " " + o.Location() + " " + o.InstanceType + " " + a.Candidate.Market.String()
 }
 
@@ -124,7 +124,7 @@ func (e *ExhaustedError) Error() string {
 			fmt.Fprint(tw, "  #\tCLOUD\tREGION\tZONE\tINSTANCE TYPE\tMARKET\tTRY\tCLASS\tCODE\tMESSAGE\n")
 		}
 		for _, a := range e.Attempts {
-			o := &a.Candidate.Offering
+			o := a.Candidate.Offering
 			class, code, msg := a.Class.String(), a.Code, a.Message
 			if a.Err == nil {
 				class, msg = "ok", "launched"

@@ -111,7 +111,7 @@ type Event struct {
 func (e Event) String() string {
 	where := ""
 	if e.Candidate != nil {
-		o := &e.Candidate.Offering
+		o := e.Candidate.Offering
 		where = fmt.Sprintf("%s %s %s %s", o.Cloud, o.Location(), o.InstanceType, e.Candidate.Market)
 	} else if e.Cloud != "" {
 		where = e.Cloud
@@ -183,7 +183,7 @@ func logEvent(ctx context.Context, l *slog.Logger, e *Event) {
 		attrs = append(attrs, slog.Int("round", e.Round))
 	}
 	if e.Candidate != nil {
-		o := &e.Candidate.Offering
+		o := e.Candidate.Offering
 		attrs = append(attrs, slog.Int("candidate", e.Index), slog.String("cloud", o.Cloud),
 			slog.String("region", o.Region), slog.String("zone", o.Zone),
 			slog.String("instance_type", o.InstanceType), slog.String("market", e.Candidate.Market.String()))

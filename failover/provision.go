@@ -609,7 +609,7 @@ func (e *engine) hinted(i, f int, capSince time.Time) bool {
 		return true
 	}
 	c := &e.plan.Candidates[i]
-	o := &c.Offering
+	o := c.Offering
 	for j := f; j < i; j++ {
 		p := &e.ps[j]
 		if p.state != done || p.discarded || !p.out.failed {
@@ -855,7 +855,7 @@ func asDriverError(err error) *drivers.Error {
 // failureFor turns a class and scope into the block it earns and where the
 // block is kept (rule 3 of the failover spec).
 func (e *engine) failureFor(c *optimizer.Candidate, class drivers.Class, scope drivers.Scope, code, msg string) failure {
-	o := &c.Offering
+	o := c.Offering
 	b := Block{Cloud: o.Cloud, Class: class, Scope: scope, Code: code, Message: msg}
 	hard := class == drivers.ClassPermission || class == drivers.ClassInvalid
 	if hard {

@@ -242,7 +242,7 @@ var (
 func cand(where string, price float64) optimizer.Candidate {
 	p := strings.Split(where, "/")
 	c := optimizer.Candidate{
-		Offering: catalog.Offering{Cloud: p[0], Region: p[1], Zone: p[2], InstanceType: p[3], Price: price, SpotPrice: price / 3,
+		Offering: &catalog.Offering{Cloud: p[0], Region: p[1], Zone: p[2], InstanceType: p[3], Price: price, SpotPrice: price / 3,
 			Accelerator: "V100", AcceleratorCount: 1},
 		Market:      catalog.OnDemand,
 		Nodes:       1,

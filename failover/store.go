@@ -242,7 +242,7 @@ func (s *MemoryStore) Clear() {
 func Excluder(s Store, c clock.Clock) func(optimizer.Candidate) (blocked bool, reason string) {
 	c = clock.Or(c)
 	return func(cand optimizer.Candidate) (bool, string) {
-		o := &cand.Offering
+		o := cand.Offering
 		b, ok := s.Lookup(Query{Cloud: o.Cloud, Region: o.Region, Zone: o.Zone, InstanceType: o.InstanceType, Market: cand.Market, Now: c.Now()})
 		if !ok {
 			return false, ""
