@@ -1,5 +1,10 @@
 module github.com/skyhop/skyhop
 
-go 1.26
+go 1.26.0
 
 require gopkg.in/yaml.v3 v3.0.1
+
+require (
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/term v0.48.0 // indirect
+)
