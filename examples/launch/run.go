@@ -151,6 +151,7 @@ func (l *launcher) run(ctx context.Context) int {
 	if err != nil {
 		return l.fail(exitNothing, "%v", err)
 	}
+	world.sell(plan)
 	if o.dryrun {
 		l.out.searchPath(plan)
 		return exitUp
@@ -277,10 +278,11 @@ func applyOverrides(spec *resources.Spec, o *options) error {
 
 // world is what the launch runs against: a catalog and drivers.
 type world struct {
-	catalog *catalog.Catalog
-	drivers []drivers.Driver
-	clouds  []string     // enabled clouds
-	fake    *fake.Clouds // the fake cloud, when used
+	catalog  *catalog.Catalog
+	drivers  []drivers.Driver
+	clouds   []string       // enabled clouds
+	scenario *fake.Scenario // the fake cloud's scenario, when the fake is used
+	fake     *fake.Clouds   // the fake cloud, built by sell
 }
 
 // world builds the catalog and the drivers the flags ask for.
@@ -309,14 +311,24 @@ func (l *launcher) world() (*world, error) {
 		}
 		w.catalog = cat
 	}
-	offs := make([]catalog.Offering, 0, w.catalog.Len())
-	for _, off := range w.catalog.All() {
-		offs = append(offs, *off)
-	}
-	w.fake = sc.New(fake.WithOfferings(offs...), fake.WithClouds(w.catalog.Clouds()...))
-	w.drivers = w.fake.Drivers()
-	w.clouds = w.fake.CloudNames()
+	w.scenario = sc
+	w.clouds = w.catalog.Clouds()
 	return w, nil
+}
+
+// sell builds the fake cloud once the plan is known: it sells the plan's
+// offerings (the only ones the engine will ask for), with the scenario's
+// faults.
+func (w *world) sell(plan *optimizer.Plan) {
+	if w.scenario == nil {
+		return
+	}
+	offs := make([]catalog.Offering, 0, len(plan.Candidates))
+	for _, c := range plan.Candidates {
+		offs = append(offs, *c.Offering)
+	}
+	w.fake = w.scenario.New(fake.WithOfferings(offs...), fake.WithClouds(w.clouds...))
+	w.drivers = w.fake.Drivers()
 }
 
 // loadScenario reads --scenario, or the built-in scarcity scenario.
