@@ -26,9 +26,13 @@ var (
 
 // Latency is the time each call takes on the fake's clock (zero: instant).
 type Latency struct {
-	Launch           time.Duration
-	Terminate        time.Duration
-	List             time.Duration
+	// Launch is the time a launch takes before it answers.
+	Launch time.Duration
+	// Terminate is the time a terminate takes.
+	Terminate time.Duration
+	// List is the time ListInstances takes.
+	List time.Duration
+	// CheckCredentials is the time CheckCredentials takes.
 	CheckCredentials time.Duration
 }
 
