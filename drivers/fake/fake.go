@@ -657,9 +657,9 @@ func (d *Driver) newError(e drivers.Error, class drivers.Class, scope drivers.Sc
 	if t := d.cs.table; t != nil {
 		out = t.NewError(e)
 	} else {
-		e.Cloud = d.cloud
-		e.Class, e.Scope = drivers.ClassUnknown, drivers.ScopeZone
-		out = &e
+		out = new(drivers.Error) // a copy, so that e itself stays on the stack
+		*out = e
+		out.Class, out.Scope = drivers.ClassUnknown, drivers.ScopeZone
 	}
 	out.Cloud = d.cloud
 	if class != drivers.ClassUnknown {
