@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -488,6 +489,7 @@ func (d *Driver) create(req *drivers.LaunchRequest, zone string, n int) *drivers
 		InstanceType: req.InstanceType, Spot: req.Spot, Token: req.Token,
 		Instances: make([]drivers.Instance, n),
 	}
+	labels := maps.Clone(req.Labels) // the caller may reuse its map
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	cs := d.cs
@@ -503,7 +505,7 @@ func (d *Driver) create(req *drivers.LaunchRequest, zone string, n int) *drivers
 		}
 		cl.Instances[i] = in
 		cs.live[in.ID] = &liveInstance{inst: in, seq: c.instSeq, region: req.Region, itype: req.InstanceType,
-			spot: req.Spot, cluster: req.ClusterName, token: req.Token, labels: req.Labels}
+			spot: req.Spot, cluster: req.ClusterName, token: req.Token, labels: labels}
 	}
 	return cl
 }
