@@ -33,11 +33,11 @@ const Magic = "skyhop-catalog/1\n"
 // Row is one offering. The *ID fields of a decoded row are the indices of
 // its strings in the string table (Decoder.Strings).
 type Row struct {
-	Cloud, InstanceType, Region, Zone, Accelerator, Arch string
+	Cloud, InstanceType, Region, Zone, Accelerator, Arch     string
 	CloudID, InstanceTypeID, RegionID, ZoneID, AcceleratorID int32
-	Flags                                                uint64
-	VCPUs, MemoryGiB, AcceleratorCount                   float64
-	AcceleratorMemoryGiB, Price, SpotPrice               float64
+	Flags                                                    uint64
+	VCPUs, MemoryGiB, AcceleratorCount                       float64
+	AcceleratorMemoryGiB, Price, SpotPrice                   float64
 }
 
 // The columns, in file order.
