@@ -167,7 +167,7 @@ func build(offs []Offering, cfg *config, src Source) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.registry = reg
+	c.setRegistry(reg)
 	return c, nil
 }
 
@@ -598,6 +598,23 @@ func registryFor(base *accelerator.Registry, names []string) (*accelerator.Regis
 	return r, nil
 }
 
+// setRegistry sets c's registry and indexes the aliases it knows for the
+// accelerators of the data.
+func (c *Catalog) setRegistry(r *accelerator.Registry) {
+	c.registry = r
+	for _, in := range r.All() {
+		sp, ok := c.accIdx[strings.ToLower(in.Name)]
+		if !ok {
+			continue
+		}
+		for _, a := range in.Aliases {
+			if _, taken := c.accIdx[strings.ToLower(a)]; !taken {
+				c.accIdx[strings.ToLower(a)] = sp
+			}
+		}
+	}
+}
+
 // Len returns the number of offerings.
 func (c *Catalog) Len() int { return len(c.offs) }
 
@@ -630,18 +647,42 @@ func (c *Catalog) Accelerators() []string {
 }
 
 // accSpan finds the span of name: its canonical spelling in any case, or an
-// alias the registry knows.
+// alias the registry knows (registered in accIdx when the catalog is
+// built), without allocating.
 func (c *Catalog) accSpan(name string) (span, bool) {
 	if name == "" {
 		return span{}, false
 	}
-	sp, ok := c.accIdx[strings.ToLower(name)]
-	if !ok {
-		if in, found := c.registry.Lookup(name); found {
-			sp, ok = c.accIdx[strings.ToLower(in.Name)]
-		}
+	if sp, ok := lookupFold(c.accIdx, name); ok {
+		return sp, true
 	}
-	return sp, ok
+	if in, found := c.registry.Lookup(name); found { // spaces around the name
+		return lookupFold(c.accIdx, in.Name)
+	}
+	return span{}, false
+}
+
+// lookupFold looks up the lower-cased key in m, lower-casing short ASCII
+// keys on the stack.
+func lookupFold[V any](m map[string]V, key string) (V, bool) {
+	if isLower(key) {
+		v, ok := m[key]
+		return v, ok
+	}
+	var buf [64]byte
+	if len(key) > len(buf) {
+		v, ok := m[strings.ToLower(key)]
+		return v, ok
+	}
+	for i := 0; i < len(key); i++ {
+		b := key[i]
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		buf[i] = b
+	}
+	v, ok := m[string(buf[:len(key)])]
+	return v, ok
 }
 
 // ByAccelerator returns the offerings of accelerator name (case-insensitive;

@@ -97,6 +97,6 @@ func decodeSnapshot(data, srcJSON []byte) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.registry = reg
+	c.setRegistry(reg)
 	return c, nil
 }
