@@ -833,7 +833,15 @@ func (c *Catalog) SuggestInstanceType(cloud, name string, n int) []string {
 }
 
 // SuggestRegion returns up to n regions of cloud close to region, closest
-// first.
+// first; cloud "" means every cloud.
 func (c *Catalog) SuggestRegion(cloud, region string, n int) []string {
-	return suggest(region, c.Regions(cloud), n)
+	if cloud != "" {
+		return suggest(region, c.Regions(cloud), n)
+	}
+	var all []string
+	for _, cl := range c.clouds {
+		all = append(all, c.regions[cl]...)
+	}
+	slices.Sort(all)
+	return suggest(region, slices.Compact(all), n)
 }
