@@ -2,19 +2,8 @@ package catalog
 
 import (
 	"runtime"
-	"syscall"
 	"testing"
-	"time"
 )
-
-// processCPU is the CPU time the process has used (0 where unknown).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkDefaultColdLoad measures what Default does on first use: decode
 // the embedded snapshot and build every index. Besides wall time it reports
