@@ -153,6 +153,9 @@ func build(offs []Offering, cfg *config, src Source) (*Catalog, error) {
 	}
 	if len(cfg.rules) > 0 {
 		applyRules(offs, cfg.rules, baseReg)
+		if cfg.source == nil {
+			src.Name += fmt.Sprintf(" with %d price rule(s)", len(cfg.rules))
+		}
 	}
 	if !slices.IsSortedFunc(offs, compareAcc) {
 		slices.SortFunc(offs, compareAcc)

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -218,5 +219,55 @@ func TestFlagText(t *testing.T) {
 	}
 	if err := m.UnmarshalText([]byte("x")); err == nil {
 		t.Error("unknown market accepted")
+	}
+}
+
+func TestEmpty(t *testing.T) {
+	for _, mk := range []func() (*Catalog, error){
+		func() (*Catalog, error) { return New(nil) },
+		func() (*Catalog, error) { return Merge() },
+	} {
+		c, err := mk()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Len() != 0 || len(c.All()) != 0 || len(c.CPUOnly()) != 0 || c.ByAccelerator("A100") != nil ||
+			c.ByCloud("aws") != nil || c.ByInstanceType("", "x") != nil || c.Regions("aws") != nil || c.PricedPerRegion("aws") {
+			t.Errorf("empty catalog answers: %d", c.Len())
+		}
+	}
+}
+
+func TestLoadPriceRules(t *testing.T) {
+	rules, err := LoadPriceRules(strings.NewReader("# negotiated\nCloud,Instance_Type,Region,Price,SpotPrice,Factor\naws,,,,,0.5\ngcp,a2-highgpu-8g,us-central1,25,,\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []PriceRule{{Cloud: "aws", Factor: 0.5}, {Cloud: "gcp", InstanceType: "a2-highgpu-8g", Region: "us-central1", Price: 25}}
+	if !slices.Equal(rules, want) {
+		t.Fatalf("rules %+v, want %+v", rules, want)
+	}
+	c, err := small(t).Apply(WithPriceRules(rules...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.ByInstanceType("gcp", "a2-highgpu-8g")[0]; o.Price != 25 {
+		t.Errorf("a2 price %v", o.Price)
+	}
+	if !strings.HasSuffix(c.Source().Name, "with 2 price rule(s)") {
+		t.Errorf("source %q does not mention the overlay", c.Source().Name)
+	}
+	bad := []struct{ table, want string }{
+		{"", "empty price rule table"},
+		{"Cloud,Discount\n", "line 1:7: column Discount: unknown column"},
+		{"Cloud,Price\naws,abc\n", `line 2:5: column Price: "abc" is not`},
+		{"Cloud,Price\naws,\n", "line 2: rule for cloud aws changes no price"},
+	}
+	for _, b := range bad {
+		_, err := LoadPriceRules(strings.NewReader(b.table))
+		var pe *ParseError
+		if !errors.As(err, &pe) || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("LoadPriceRules(%q) = %v, want %q", b.table, err, b.want)
+		}
 	}
 }

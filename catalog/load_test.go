@@ -224,3 +224,26 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func FuzzLoadPriceRules(f *testing.F) {
+	f.Add("Cloud,InstanceType,Region,Price,SpotPrice,Factor\naws,,,,,0.85\ngcp,a2-highgpu-8g,us-central1,25.0,,\n")
+	f.Add("cloud,spot_factor\nazure,0.5\n")
+	f.Fuzz(func(t *testing.T, table string) {
+		rules, err := LoadPriceRules(strings.NewReader(table))
+		if err != nil {
+			var pe *ParseError
+			if errors.As(err, &pe) && pe.Line < 1 {
+				t.Fatalf("error without a line: %v", err)
+			}
+			return
+		}
+		for _, r := range rules {
+			if err := r.validate(); err != nil {
+				t.Fatalf("invalid rule %+v loaded: %v", r, err)
+			}
+		}
+		if _, err := New(nil, WithPriceRules(rules...)); err != nil {
+			t.Fatalf("loaded rules rejected: %v", err)
+		}
+	})
+}
