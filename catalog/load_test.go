@@ -20,6 +20,7 @@ const gcpTable = gcpHeader +
 	"a2-highgpu-1g,12.0,85.0,,,,us-central1,us-central1-a,0.73948,0.36975\n" +
 	"g2-standard-4,4.0,16.0,,,,us-central1,us-central1-a,0.2,0.08\n" +
 	"g2-standard-8,8.0,32.0,,,,us-central1,us-central1-a,0.3,0.12\n" +
+	"n1-custom-8,8.0,32.0,T4,1,,us-central1,us-central1-a,1.0,0.5\n" +
 	",,,T4,1,{'Gpus': []},us-central1,us-central1-a,0.35,0.1654\n" +
 	",,,V100,1,{'Gpus': []},us-central1,us-central1-a,2.48,0.99\n" +
 	",,,A100,1,{'Gpus': []},us-central1,us-central1-a,2.93391,1.4341\n" +
@@ -61,6 +62,8 @@ func TestLoadGCPComposition(t *testing.T) {
 		// V100:1 needs >= 8 vCPUs, >= 32 GiB and at most 12 vCPUs / 78 GiB.
 		{"n1-highmem-8", "V100", 1, 2.95, 1.16, FlagComposed},
 		{"a2-highgpu-1g", "A100", 1, 3.67339, 1.80385, FlagComposed},
+		// A VM row naming its own accelerators is taken as it stands.
+		{"n1-custom-8", "T4", 1, 1.0, 0.5, 0},
 		{"g2-standard-4", "L4", 1, 0.7, 0.28, FlagComposed},
 		{"g2-standard-8", "L4", 1, 0.8, 0.32, FlagComposed | FlagAlternative},
 		// The duplicated TPU row is one offering; its empty spot price is 0.
