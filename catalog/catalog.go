@@ -35,7 +35,8 @@ func CountMatches(have, want float64) bool { return math.Abs(have-want) <= Count
 //     AcceleratorCount, Region, Zone): ByCloud, ByInstanceType.
 //
 // Names compare byte-wise; CPU-only offerings (Accelerator "") come first in
-// accelerator order.
+// accelerator order. Get a catalog from Default, Load, LoadFile, New, Merge
+// or Apply; the zero Catalog is empty.
 type Catalog struct {
 	offs   []Offering  // accelerator order
 	byAcc  []*Offering // &offs[i], accelerator order
@@ -658,6 +659,9 @@ func (c *Catalog) accSpan(name string) (span, bool) {
 	}
 	if sp, ok := lookupFold(c.accIdx, name); ok {
 		return sp, true
+	}
+	if c.registry == nil {
+		return span{}, false
 	}
 	if in, found := c.registry.Lookup(name); found { // spaces around the name
 		return lookupFold(c.accIdx, in.Name)

@@ -271,3 +271,10 @@ func TestLoadPriceRules(t *testing.T) {
 		}
 	}
 }
+
+func TestZeroCatalog(t *testing.T) {
+	var c Catalog
+	if c.Len() != 0 || c.ByAccelerator("A100") != nil || c.CPUOnly() != nil || c.ByCloud("aws") != nil || c.PricedPerRegion("aws") {
+		t.Error("the zero Catalog is not empty")
+	}
+}
