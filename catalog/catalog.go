@@ -419,15 +419,18 @@ func (c *Catalog) index(in *ids) {
 		i = j
 	}
 
-	// Rank of each string in byte order, so ids compare as strings do.
-	order := make([]int32, ns)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(in.strs[a], in.strs[b]) })
+	// Rank of each string in byte order, so ids compare as strings do
+	// (the identity when the table is sorted, as a snapshot's is).
 	rank := make([]int32, ns)
-	for r, i := range order {
-		rank[i] = int32(r)
+	for i := range rank {
+		rank[i] = int32(i)
+	}
+	if !slices.IsSorted(in.strs) {
+		order := slices.Clone(rank)
+		slices.SortFunc(order, func(a, b int32) int { return strings.Compare(in.strs[a], in.strs[b]) })
+		for r, i := range order {
+			rank[i] = int32(r)
+		}
 	}
 
 	// Clouds: dense small indices, sorted by name.

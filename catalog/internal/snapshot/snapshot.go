@@ -10,7 +10,7 @@
 // Layout (all integers are unsigned varints):
 //
 //	magic "skyhop-catalog/2\n"
-//	nStrings, then per string: length, bytes
+//	nStrings, then per string (sorted byte-wise): length, bytes
 //	nSpecs, then per spec: cloud, instance type, accelerator, arch (string
 //	    indices), vCPUs, memory, accelerator count, accelerator memory
 //	    (numbers)
@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Magic starts every snapshot.
@@ -65,19 +66,25 @@ const rawFloat = 15
 
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14}
 
-// Encode returns the snapshot of rows (in their order).
+// Encode returns the snapshot of rows (in their order). The string table is
+// sorted (byte-wise), so that string ids compare as the strings do.
 func Encode(rows []Row) []byte {
 	strIdx := map[string]uint64{}
-	var strs []string
-	str := func(s string) uint64 {
-		i, ok := strIdx[s]
-		if !ok {
-			i = uint64(len(strs))
-			strIdx[s] = i
-			strs = append(strs, s)
+	for i := range rows {
+		r := &rows[i]
+		for _, s := range []string{r.Cloud, r.InstanceType, r.Region, r.Zone, r.Accelerator, r.Arch} {
+			strIdx[s] = 0
 		}
-		return i
 	}
+	strs := make([]string, 0, len(strIdx))
+	for s := range strIdx {
+		strs = append(strs, s)
+	}
+	slices.Sort(strs)
+	for i, s := range strs {
+		strIdx[s] = uint64(i)
+	}
+	str := func(s string) uint64 { return strIdx[s] }
 	specIdx := map[spec]uint64{}
 	var specs []byte
 	nSpecs := 0
