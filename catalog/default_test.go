@@ -291,3 +291,51 @@ func TestDefaultUpToDate(t *testing.T) {
 		}
 	}
 }
+
+func TestFamilies(t *testing.T) {
+	tests := []struct {
+		cloud, typ, family string
+		isDefault          bool
+	}{
+		{"aws", "m6i.2xlarge", "m6i", true},
+		{"aws", "p4d.24xlarge", "p4d", false},
+		{"gcp", "n2-standard-8", "n2-standard", true},
+		{"gcp", "a2-highgpu-1g", "a2-highgpu", false},
+		{"azure", "Standard_D8s_v5", "Ds_v5", true},
+		{"azure", "Standard_D8ds_v5", "Dds_v5", false},
+		{"azure", "Standard_E8-4s_v5", "E_s_v5", false},
+		{"azure", "Standard_F16s_v2_Promo", "Fs_v2", true},
+	}
+	for _, tt := range tests {
+		if f := InstanceFamily(tt.cloud, tt.typ); f != tt.family || IsDefaultFamily(tt.cloud, tt.typ) != tt.isDefault {
+			t.Errorf("%s %s: family %q default %v; want %q %v", tt.cloud, tt.typ, f, IsDefaultFamily(tt.cloud, tt.typ), tt.family, tt.isDefault)
+		}
+	}
+	c := Default()
+	for _, cl := range c.Clouds() {
+		n := 0
+		for _, o := range c.ByCloud(cl) {
+			if o.Accelerator == "" && IsDefaultFamily(cl, o.InstanceType) {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no offering of a default family", cl)
+		}
+	}
+	m6i := c.ByInstanceTypePrefix("aws", "m6i.")
+	if len(m6i) != 670 {
+		t.Errorf("m6i. prefix: %d offerings, want the 670 m6i rows", len(m6i))
+	}
+	for _, o := range m6i {
+		if !strings.HasPrefix(o.InstanceType, "m6i.") {
+			t.Fatalf("m6i. prefix returned %s", o.InstanceType)
+		}
+	}
+	if got := c.ByInstanceTypePrefix("aws", "zz"); got != nil {
+		t.Errorf("zz prefix: %d offerings", len(got))
+	}
+	if got := DefaultFamilies("GCP"); len(got) != 6 {
+		t.Errorf("DefaultFamilies(gcp) = %v", got)
+	}
+}
