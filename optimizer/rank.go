@@ -607,6 +607,10 @@ func (r *ranker) sort() {
 // catalog, so a pointer identifies a placement, except for the copies made
 // for AWS zone names, which are compared by place.
 func (r *ranker) dropRepeats() {
+	if !r.spec.Ordered && !r.dedup {
+		r.dropAdjacentRepeats()
+		return
+	}
 	type ptrKey struct {
 		o      *catalog.Offering
 		market catalog.Market
@@ -635,6 +639,23 @@ func (r *ranker) dropRepeats() {
 			byPtr[k] = struct{}{}
 		}
 		if dup {
+			r.reject(c.Entry, ReasonDuplicate, "", 1, func() string {
+				return fmt.Sprintf("%s: placements already planned for an earlier entry", entryLabel(&r.spec.Candidates[c.Entry]))
+			})
+			continue
+		}
+		kept = append(kept, c)
+	}
+	r.cands = kept
+}
+
+// dropAdjacentRepeats is dropRepeats for unordered specs: there a repeated
+// placement has the same preference, price and tie-break fields as its
+// first occurrence, so it sorts right after it and no map is needed.
+func (r *ranker) dropAdjacentRepeats() {
+	kept := r.cands[:0]
+	for i, c := range r.cands {
+		if i > 0 && c.Offering == r.cands[i-1].Offering && c.Market == r.cands[i-1].Market {
 			r.reject(c.Entry, ReasonDuplicate, "", 1, func() string {
 				return fmt.Sprintf("%s: placements already planned for an earlier entry", entryLabel(&r.spec.Candidates[c.Entry]))
 			})
