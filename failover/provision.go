@@ -359,22 +359,42 @@ func (e *engine) leakError(ctx context.Context) *LeakError {
 }
 
 // preflightChecks runs the credential check of every driver the plan needs
-// and blocks, for the call, the clouds that fail it or have no driver.
+// and blocks, for the call, the clouds that fail it or have no driver. The
+// checks run concurrently (each is a network round trip on a real cloud);
+// their outcomes are applied in the plan's cloud order, so the result does
+// not depend on which answers first.
 func (e *engine) preflightChecks(ctx context.Context) {
-	for _, cloud := range planClouds(e.plan) {
+	clouds := planClouds(e.plan)
+	errs := make([]error, len(clouds))
+	var wg sync.WaitGroup
+	for i, cloud := range clouds {
 		d, ok := e.drv[cloud]
 		if !ok {
-			e.callBlocks.add(Block{Cloud: cloud, AllMarkets: true, Class: drivers.ClassInvalid, Scope: drivers.ScopeCloud,
-				Code: "NoDriver", Message: "no driver for cloud " + cloud + " was passed to Provision", Since: e.start})
 			continue
 		}
 		cc, ok := d.(drivers.CredentialChecker)
 		if !ok || !e.cfg.preflight {
 			continue
 		}
-		pctx, cancel := context.WithTimeout(ctx, e.cfg.preflightTimeout)
-		err := cc.CheckCredentials(pctx)
-		cancel()
+		check := func() {
+			pctx, cancel := context.WithTimeout(ctx, e.cfg.preflightTimeout)
+			defer cancel()
+			errs[i] = cc.CheckCredentials(pctx)
+		}
+		if len(clouds) == 1 {
+			check()
+			continue
+		}
+		wg.Go(check)
+	}
+	wg.Wait()
+	for i, cloud := range clouds {
+		if _, ok := e.drv[cloud]; !ok {
+			e.callBlocks.add(Block{Cloud: cloud, AllMarkets: true, Class: drivers.ClassInvalid, Scope: drivers.ScopeCloud,
+				Code: "NoDriver", Message: "no driver for cloud " + cloud + " was passed to Provision", Since: e.start})
+			continue
+		}
+		err := errs[i]
 		if err == nil || ctx.Err() != nil {
 			continue
 		}

@@ -1,0 +1,477 @@
+package failover_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/skyhop/skyhop/catalog"
+	"github.com/skyhop/skyhop/drivers"
+	"github.com/skyhop/skyhop/drivers/fake"
+	"github.com/skyhop/skyhop/failover"
+	"github.com/skyhop/skyhop/internal/clock"
+	"github.com/skyhop/skyhop/optimizer"
+)
+
+// The scenario tests: a plan ranked by optimizer.Rank over a catalog, the
+// engine walking it on the fake cloud, and three checks on every run: where
+// it landed, the exact attempt sequence (which the fake's own call log must
+// repeat), and an inventory holding nothing but the returned cluster. Each
+// run is inside a testing/synctest bubble, so the fake's latency (a minute
+// per launch) and the engine's waits cost no real time.
+
+// fakeLatency is the time each call takes on the fake's (virtual) clock.
+var fakeLatency = fake.Latency{Launch: time.Minute, Terminate: 30 * time.Second, List: time.Second, CheckCredentials: time.Second}
+
+// storyCatalog is a small catalog for SkyPilot's first story, with the
+// names and prices its log shows (February 2022: GCP n1-highmem-8 + V100 at
+// $2.953212/h, AWS p3.2xlarge at $3.06/h). GCP then sold V100s in
+// us-central1-a/b/c/f and us-west1-a/b, and not in us-east1; the embedded
+// catalog (2025) also has us-east1-b/c at the same price, which sort before
+// us-west1 (see the "embedded catalog" cases below).
+func storyCatalog(t testing.TB) *catalog.Catalog {
+	gcp := func(region, zone string, price float64) catalog.Offering {
+		return catalog.Offering{Cloud: "gcp", InstanceType: "n1-highmem-8", Region: region, Zone: zone, VCPUs: 8, MemoryGiB: 52,
+			Accelerator: "V100", AcceleratorCount: 1, Price: price, SpotPrice: 1.41276}
+	}
+	aws := func(region, zone string) catalog.Offering {
+		return catalog.Offering{Cloud: "aws", InstanceType: "p3.2xlarge", Region: region, Zone: zone, VCPUs: 8, MemoryGiB: 61,
+			Accelerator: "V100", AcceleratorCount: 1, Price: 3.06}
+	}
+	return mustCatalog(t,
+		gcp("us-central1", "us-central1-a", 2.953212), gcp("us-central1", "us-central1-b", 2.953212),
+		gcp("us-central1", "us-central1-c", 2.953212), gcp("us-central1", "us-central1-f", 2.953212),
+		gcp("us-west1", "us-west1-a", 2.953212), gcp("us-west1", "us-west1-b", 2.953212),
+		gcp("asia-east1", "asia-east1-c", 3.02793), gcp("europe-west4", "europe-west4-a", 3.12494),
+		aws("us-east-1", "use1-az1"), aws("us-east-1", "use1-az2"), aws("us-west-2", "usw2-az1"),
+	)
+}
+
+// scenarioRun is what one scenario produced.
+type scenarioRun struct {
+	plan    *optimizer.Plan
+	fc      *fake.Clouds
+	res     *failover.Result
+	err     error
+	events  []failover.Event
+	elapsed time.Duration
+}
+
+// fakeScenario is one story: a spec ranked over a catalog, faults on the
+// fake, options for the engine, and what must come of it.
+type fakeScenario struct {
+	name     string
+	cat      func(testing.TB) *catalog.Catalog // default: catalog.Default()
+	spec     string
+	rankOpts []optimizer.Option
+	faults   []fake.Fault
+	opts     []failover.Option
+	cancelAt time.Duration // cancel the caller's context this long after the start (0: never)
+
+	want     string   // "cloud region/zone type market"; "" when Provision must fail
+	attempts []string // the decided attempts, as attemptLines renders them
+	skipped  int      // how many candidates were skipped (-1: do not check)
+	check    func(t *testing.T, r *scenarioRun)
+}
+
+func defaultCatalog(testing.TB) *catalog.Catalog { return catalog.Default() }
+
+// run ranks the plan, sets the fake up and provisions, in a synctest bubble.
+func (sc *fakeScenario) run(t *testing.T) *scenarioRun {
+	t.Helper()
+	mk := sc.cat
+	if mk == nil {
+		mk = defaultCatalog
+	}
+	r := &scenarioRun{plan: rank(t, mk(t), sc.spec, sc.rankOpts...)}
+	synctest.Test(t, func(t *testing.T) {
+		r.fc = fake.New(fake.WithOfferings(planOfferings(r.plan)...), fake.WithFaults(sc.faults...),
+			fake.WithClouds("aws", "gcp", "azure"), fake.WithClock(clock.Real), fake.WithLatency(fakeLatency))
+		ctx, cancel := context.WithCancel(bg)
+		defer cancel()
+		if sc.cancelAt > 0 {
+			time.AfterFunc(sc.cancelAt, cancel)
+		}
+		o := append([]failover.Option{failover.WithSeed(7), failover.WithClusterName("story"),
+			failover.WithEvents(func(e failover.Event) { r.events = append(r.events, e) })}, sc.opts...)
+		start := time.Now()
+		r.res, r.err = failover.Provision(ctx, r.plan, fakeDrivers(r.fc), o...)
+		r.elapsed = time.Since(start)
+	})
+	return r
+}
+
+// verify makes the checks every scenario shares.
+func (sc *fakeScenario) verify(t *testing.T, r *scenarioRun) {
+	t.Helper()
+	switch {
+	case sc.want == "" && r.err == nil:
+		t.Errorf("landed in %s, want an error", place(&r.res.Candidate))
+	case sc.want != "" && r.err != nil:
+		t.Fatalf("want %s, got error:\n%v", sc.want, r.err)
+	case sc.want != "":
+		if got := place(&r.res.Candidate); got != sc.want {
+			t.Errorf("landed in %s, want %s", got, sc.want)
+		}
+		c := r.res.Cluster
+		o := r.res.Candidate.Offering
+		if c == nil || c.Cloud != o.Cloud || c.Region != o.Region || c.Zone != o.Zone || c.InstanceType != o.InstanceType ||
+			len(c.Instances) != max(r.plan.NumNodes, 1) {
+			t.Errorf("cluster %+v does not match the candidate %s × %d", c, sc.want, r.plan.NumNodes)
+		}
+	}
+	got := attemptLines(attemptsOf(r.res, r.err))
+	diffLines(t, "attempts", got, sc.attempts)
+	// The fake saw exactly these launches, in this order (sequential search).
+	diffLines(t, "the fake's launches and the attempts", launchLines(r.fc), stripDecor(got))
+	if sc.skipped >= 0 {
+		var n int
+		switch {
+		case r.res != nil:
+			n = len(r.res.Skipped)
+		default:
+			var ex *failover.ExhaustedError
+			if errors.As(r.err, &ex) {
+				n = len(ex.Skipped)
+			}
+		}
+		if n != sc.skipped {
+			t.Errorf("%d candidates skipped, want %d", n, sc.skipped)
+		}
+	}
+	var keep *drivers.Cluster
+	if r.res != nil {
+		keep = r.res.Cluster
+	}
+	var le *failover.LeakError
+	if !errors.As(r.err, &le) {
+		if err := r.fc.CheckNoLeaks(keep); err != nil {
+			t.Error(err)
+		}
+	}
+	if sc.check != nil {
+		sc.check(t, r)
+	}
+}
+
+func runScenarios(t *testing.T, scs []fakeScenario) {
+	for i := range scs {
+		sc := &scs[i]
+		t.Run(sc.name, func(t *testing.T) {
+			r := sc.run(t)
+			sc.verify(t, r)
+		})
+	}
+}
+
+// gcpV100 and awsP3 render attempt lines of the stories' offerings.
+func gcpV100(zone, tail string) string {
+	region := zone[:strings.LastIndexByte(zone, '-')]
+	return "gcp " + region + "/" + zone + " n1-highmem-8 on-demand: " + tail
+}
+
+func gcpV100x8(zone, tail string) string {
+	region := zone[:strings.LastIndexByte(zone, '-')]
+	return "gcp " + region + "/" + zone + " n1-highmem-64 on-demand: " + tail
+}
+
+func aws(itype, region, zone, market, tail string) string {
+	return "aws " + region + "/" + zone + " " + itype + " " + market + ": " + tail
+}
+
+const (
+	zrpe = "capacity ZONE_RESOURCE_POOL_EXHAUSTED"
+	ice  = "capacity InsufficientInstanceCapacity"
+)
+
+// TestSkyPilotStoriesOnFake replays the two failover stories of SkyPilot's
+// docs (docs/source/examples/auto-failover.rst).
+func TestSkyPilotStoriesOnFake(t *testing.T) {
+	usCentral1Out := fake.Fault{Cloud: "gcp", Region: "us-central1", Code: "ZONE_RESOURCE_POOL_EXHAUSTED"}
+	runScenarios(t, []fakeScenario{{
+		name:   "V100:1, us-central1 exhausted, lands in us-west1-a (2022 catalog)",
+		cat:    storyCatalog,
+		spec:   "resources:\n  accelerators: V100:1\n",
+		faults: []fake.Fault{usCentral1Out},
+		want:   "gcp us-west1/us-west1-a n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", zrpe), gcpV100("us-central1-b", zrpe),
+			gcpV100("us-central1-c", zrpe), gcpV100("us-central1-f", zrpe),
+			gcpV100("us-west1-a", "ok"),
+		},
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			// The credential checks of both clouds (at once), then five
+			// launches of a minute each, nothing else.
+			if want := fakeLatency.CheckCredentials + 5*time.Minute; r.elapsed != want {
+				t.Errorf("took %s on the fake clock, want %s", r.elapsed, want)
+			}
+		},
+	}, {
+		name:   "V100:1, us-central1 exhausted, embedded catalog: us-east1-b is next",
+		spec:   "resources:\n  accelerators: V100:1\n",
+		faults: []fake.Fault{usCentral1Out},
+		want:   "gcp us-east1/us-east1-b n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", zrpe), gcpV100("us-central1-b", zrpe),
+			gcpV100("us-central1-c", zrpe), gcpV100("us-central1-f", zrpe),
+			gcpV100("us-east1-b", "ok"),
+		},
+		skipped: 0,
+	}, {
+		name:   "V100:1, us-central1 and us-east1 exhausted, embedded catalog: lands in us-west1-a",
+		spec:   "resources:\n  accelerators: V100:1\n",
+		faults: []fake.Fault{usCentral1Out, {Cloud: "gcp", Region: "us-east1", Code: "ZONE_RESOURCE_POOL_EXHAUSTED"}},
+		want:   "gcp us-west1/us-west1-a n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", zrpe), gcpV100("us-central1-b", zrpe),
+			gcpV100("us-central1-c", zrpe), gcpV100("us-central1-f", zrpe),
+			gcpV100("us-east1-b", zrpe), gcpV100("us-east1-c", zrpe),
+			gcpV100("us-west1-a", "ok"),
+		},
+		skipped: 0,
+	}, {
+		// GCP is cheapest (n1-highmem-64 + 8 × V100, $23.63/h) but
+		// us-central1 is out and the project's global GPU quota is spent;
+		// AWS p3.16xlarge ($24.48/h) is out in every zone of us-east-1
+		// and us-east-2, and launches in us-west-2. GCP regions after
+		// the quota error are skipped without a call.
+		name: "V100:8, GCP out and over quota, AWS us-east-1 and us-east-2 out, lands in AWS us-west-2",
+		spec: "resources:\n  accelerators: V100:8\n",
+		faults: []fake.Fault{
+			usCentral1Out,
+			{Cloud: "gcp", Code: "QUOTA_EXCEEDED", Message: "Quota 'GPUS_ALL_REGIONS' exceeded.  Limit: 4.0 globally."},
+			{Cloud: "aws", Region: "us-east-[12]", InstanceType: "p3.*", Code: "InsufficientInstanceCapacity"},
+		},
+		want: "aws us-west-2/usw2-az1 p3.16xlarge on-demand",
+		attempts: []string{
+			gcpV100x8("us-central1-a", zrpe), gcpV100x8("us-central1-b", zrpe),
+			gcpV100x8("us-central1-c", zrpe), gcpV100x8("us-central1-f", zrpe),
+			gcpV100x8("us-east1-b", "quota QUOTA_EXCEEDED"),
+			aws("p3.16xlarge", "us-east-1", "use1-atl2-az1", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-1", "use1-az1", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-1", "use1-az2", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-1", "use1-az3", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-1", "use1-az4", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-1", "use1-az5", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-1", "use1-az6", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-2", "use2-az1", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-2", "use2-az2", "on-demand", ice),
+			aws("p3.16xlarge", "us-west-2", "usw2-az1", "on-demand", "ok"),
+		},
+		skipped: 4, // gcp us-east1-c, us-west1-a, us-west1-b, asia-east1-c
+		check: func(t *testing.T, r *scenarioRun) {
+			for _, s := range r.res.Skipped {
+				if o := r.plan.Candidates[s.Index].Offering; o.Cloud != "gcp" || s.Block.Class != drivers.ClassQuota || s.Block.Scope != drivers.ScopeCloud {
+					t.Errorf("skip %d (%s) by %s, want GCP candidates hidden by the global quota", s.Index, o.Location(), s.Block.String())
+				}
+			}
+		},
+	}})
+}
+
+// TestClassRulesOnFake: each class of failure reaches as far as the spec's
+// rule 3 says, and no further.
+func TestClassRulesOnFake(t *testing.T) {
+	const awsV100 = "resources:\n  cloud: aws\n  accelerators: V100:1\n"
+	p3 := func(region, zone, tail string) string { return aws("p3.2xlarge", region, zone, "on-demand", tail) }
+	runScenarios(t, []fakeScenario{{
+		name:   "a quota error skips the rest of its region",
+		spec:   awsV100,
+		faults: []fake.Fault{{Cloud: "aws", Region: "us-east-1", Code: "VcpuLimitExceeded"}},
+		want:   "aws us-east-2/use2-az1 p3.2xlarge on-demand",
+		attempts: []string{
+			p3("us-east-1", "use1-atl2-az1", "quota VcpuLimitExceeded"),
+			p3("us-east-2", "use2-az1", "ok"),
+		},
+		skipped: 6, // use1-az1 … use1-az6
+	}, {
+		name: "a quota error skips its market only: on-demand over quota, spot in the same region launches",
+		spec: "resources:\n  cloud: aws\n  region: us-east-1\n  accelerators: V100:1\n  ordered:\n    - use_spot: false\n    - use_spot: true\n",
+		faults: []fake.Fault{
+			{Cloud: "aws", Region: "us-east-1", Market: fake.OnDemand, Code: "VcpuLimitExceeded"},
+		},
+		want: "aws us-east-1/use1-az1 p3.2xlarge spot",
+		attempts: []string{
+			p3("us-east-1", "use1-atl2-az1", "quota VcpuLimitExceeded"),
+			aws("p3.2xlarge", "us-east-1", "use1-az1", "spot", "ok"),
+		},
+		skipped: 6,
+	}, {
+		name:   "a permission error skips its cloud",
+		spec:   "resources:\n  accelerators: V100:1\n",
+		faults: []fake.Fault{{Cloud: "gcp", Code: "IAM_PERMISSION_DENIED", Message: "Required 'compute.instances.create' permission"}},
+		want:   "aws us-east-1/use1-atl2-az1 p3.2xlarge on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", "permission IAM_PERMISSION_DENIED"),
+			p3("us-east-1", "use1-atl2-az1", "ok"),
+		},
+		skipped: 8, // every other GCP candidate cheaper than AWS
+	}, {
+		name:     "a failing credential check drops its cloud before any launch",
+		spec:     "resources:\n  accelerators: V100:1\n",
+		faults:   []fake.Fault{{Op: fake.OpCheckCredentials, Cloud: "gcp", Code: "authError"}},
+		want:     "aws us-east-1/use1-atl2-az1 p3.2xlarge on-demand",
+		attempts: []string{p3("us-east-1", "use1-atl2-az1", "ok")},
+		skipped:  9,
+		check: func(t *testing.T, r *scenarioRun) {
+			if len(r.res.Preflight) != 1 || r.res.Preflight[0].Cloud != "gcp" || !errors.Is(r.res.Preflight[0].Err, drivers.ErrPermission) {
+				t.Errorf("preflight %+v, want gcp dropped with a permission error", r.res.Preflight)
+			}
+		},
+	}, {
+		name:     "an invalid request does not walk every region: the next cloud is tried",
+		spec:     "resources:\n  accelerators: V100:1\n",
+		rankOpts: []optimizer.Option{optimizer.WithClouds("aws", "azure")},
+		faults:   []fake.Fault{{Cloud: "aws", Code: "InvalidParameterValue"}},
+		want:     "azure eastus Standard_NC6s_v3 on-demand",
+		attempts: []string{
+			p3("us-east-1", "use1-atl2-az1", "invalid InvalidParameterValue"),
+			"azure eastus Standard_NC6s_v3 on-demand: ok",
+		},
+		skipped: 11, // the other AWS candidates before Azure eastus
+	}, {
+		name:     "an invalid request on the only cloud stops at once with the error",
+		spec:     awsV100,
+		faults:   []fake.Fault{{Cloud: "aws", Code: "InvalidParameterValue"}},
+		attempts: []string{p3("us-east-1", "use1-atl2-az1", "invalid InvalidParameterValue")},
+		skipped:  26,
+		check: func(t *testing.T, r *scenarioRun) {
+			if !errors.Is(r.err, drivers.ErrInvalid) {
+				t.Errorf("errors.Is(err, ErrInvalid) is false: %v", r.err)
+			}
+			if !strings.Contains(r.err.Error(), "InvalidParameterValue") || !strings.Contains(r.err.Error(), "fix the request") {
+				t.Errorf("the error does not name the code and what to do:\n%v", r.err)
+			}
+			if want := fakeLatency.CheckCredentials + time.Minute; r.elapsed != want {
+				t.Errorf("took %s, want a credential check and one launch (%s)", r.elapsed, want)
+			}
+		},
+	}, {
+		name:   "a throttle is retried in place",
+		spec:   "resources:\n  cloud: gcp\n  accelerators: V100:1\n",
+		faults: []fake.Fault{{Cloud: "gcp", Zone: "us-central1-a", Code: "rateLimitExceeded", Times: 2}},
+		want:   "gcp us-central1/us-central1-a n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", "throttle rateLimitExceeded"),
+			gcpV100("us-central1-a", "throttle rateLimitExceeded (try 2)"),
+			gcpV100("us-central1-a", "ok (try 3)"),
+		},
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var waits time.Duration
+			for _, e := range r.events {
+				if e.Kind == failover.EventAttemptFailed && e.Retrying {
+					waits += e.Wait
+				}
+			}
+			// 1 s then 2 s, each ± 40 %.
+			if waits < 1800*time.Millisecond || waits > 4200*time.Millisecond {
+				t.Errorf("backoff waits add up to %s, want 3 s ± 40 %%", waits)
+			}
+			if want := fakeLatency.CheckCredentials + 3*time.Minute + waits; r.elapsed != want {
+				t.Errorf("took %s, want a credential check, three launches and the waits (%s)", r.elapsed, want)
+			}
+		},
+	}, {
+		name:   "a throttle that does not pass moves on after the tries, without blocking the region",
+		spec:   "resources:\n  cloud: gcp\n  accelerators: V100:1\n",
+		faults: []fake.Fault{{Cloud: "gcp", Zone: "us-central1-a", Code: "RESOURCE_OPERATION_RATE_EXCEEDED"}},
+		want:   "gcp us-central1/us-central1-b n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", "throttle RESOURCE_OPERATION_RATE_EXCEEDED"),
+			gcpV100("us-central1-a", "throttle RESOURCE_OPERATION_RATE_EXCEEDED (try 2)"),
+			gcpV100("us-central1-a", "throttle RESOURCE_OPERATION_RATE_EXCEEDED (try 3)"),
+			gcpV100("us-central1-b", "ok"),
+		},
+		skipped: 0,
+	}, {
+		name:   "unsupported (not offered in the zone) blocks only that offering",
+		spec:   "resources:\n  cloud: aws\n  region: us-east-1\n  accelerators: V100:1\n",
+		faults: []fake.Fault{{Cloud: "aws", Zone: "use1-atl2-az1", Code: "Unsupported"}},
+		want:   "aws us-east-1/use1-az1 p3.2xlarge on-demand",
+		attempts: []string{
+			p3("us-east-1", "use1-atl2-az1", "unsupported Unsupported"),
+			p3("us-east-1", "use1-az1", "ok"),
+		},
+		skipped: 0,
+	}})
+}
+
+// TestPreferenceAndFencesOnFake: the plan's order and its fences hold on a
+// real catalog.
+func TestPreferenceAndFencesOnFake(t *testing.T) {
+	v100Out := fake.Fault{Cloud: "gcp", InstanceType: "n1-highmem-8", Code: "ZONE_RESOURCE_POOL_EXHAUSTED"}
+	t4 := func(zone, tail string) string {
+		return "gcp us-central1/" + zone + " n1-highmem-4 on-demand: " + tail
+	}
+	runScenarios(t, []fakeScenario{{
+		name: "ordered preference beats price: V100 ($2.95/h) before T4 ($0.59/h)",
+		spec: "resources:\n  cloud: gcp\n  region: us-central1\n  ordered:\n    - accelerators: V100:1\n    - accelerators: T4:1\n",
+		want: "gcp us-central1/us-central1-a n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", "ok"),
+		},
+		skipped: 0,
+	}, {
+		name:   "ordered preference: the T4 is tried only when every V100 failed",
+		spec:   "resources:\n  cloud: gcp\n  region: us-central1\n  ordered:\n    - accelerators: V100:1\n    - accelerators: T4:1\n",
+		faults: []fake.Fault{v100Out},
+		want:   "gcp us-central1/us-central1-a n1-highmem-4 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", zrpe), gcpV100("us-central1-b", zrpe),
+			gcpV100("us-central1-c", zrpe), gcpV100("us-central1-f", zrpe),
+			t4("us-central1-a", "ok"),
+		},
+		skipped: 0,
+	}, {
+		name: "without ordering the cheaper T4 wins",
+		spec: "resources:\n  cloud: gcp\n  region: us-central1\n  any_of:\n    - accelerators: V100:1\n    - accelerators: T4:1\n",
+		want: "gcp us-central1/us-central1-a n1-highmem-4 on-demand",
+		attempts: []string{
+			t4("us-central1-a", "ok"),
+		},
+		skipped: 0,
+	}, {
+		name:   "a pinned region is never left",
+		spec:   "resources:\n  cloud: aws\n  region: us-east-1\n  accelerators: V100:8\n",
+		faults: []fake.Fault{{Cloud: "aws", Code: "InsufficientInstanceCapacity"}},
+		opts:   []failover.Option{failover.WithRetryUntilUp(2, 0)},
+		attempts: func() []string {
+			var out []string
+			for round := 1; round <= 2; round++ {
+				for _, z := range []string{"use1-atl2-az1", "use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6"} {
+					l := aws("p3.16xlarge", "us-east-1", z, "on-demand", ice)
+					if round > 1 {
+						l += " [round 2]"
+					}
+					out = append(out, l)
+				}
+			}
+			return out
+		}(),
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			for _, c := range r.fc.Calls() {
+				if c.Op != fake.OpCheckCredentials && c.Request.Region != "us-east-1" {
+					t.Errorf("a call left the pinned region: %s", c.String())
+				}
+			}
+		},
+	}, {
+		name:   "a pinned zone is never left",
+		spec:   "resources:\n  cloud: gcp\n  zone: us-central1-b\n  accelerators: V100:1\n",
+		faults: []fake.Fault{usCentral1B()},
+		attempts: []string{
+			gcpV100("us-central1-b", zrpe),
+		},
+		skipped: 0,
+	}})
+}
+
+func usCentral1B() fake.Fault {
+	return fake.Fault{Cloud: "gcp", Zone: "us-central1-b", Code: "ZONE_RESOURCE_POOL_EXHAUSTED"}
+}
