@@ -45,7 +45,8 @@
 //
 // WithRetryUntilUp walks the plan again after a round finds nothing, waiting
 // a constant 30 s ± 40 % (WithRoundWait) between rounds, bounded by a number
-// of rounds and/or a duration, and always by the context. Capacity blocks
+// of rounds and/or a duration (no attempt starts once it has passed), and
+// always by the context. Capacity blocks
 // from earlier rounds do not hide candidates in later rounds (capacity comes
 // back); permission, invalid, quota and unsupported blocks stay. When every
 // candidate is blocked for the rest of the call, it stops at once.

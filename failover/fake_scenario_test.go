@@ -475,3 +475,248 @@ func TestPreferenceAndFencesOnFake(t *testing.T) {
 func usCentral1B() fake.Fault {
 	return fake.Fault{Cloud: "gcp", Zone: "us-central1-b", Code: "ZONE_RESOURCE_POOL_EXHAUSTED"}
 }
+
+// TestLifecycleOnFake: partial gangs, teardowns that fail, cancellation and
+// retry-until-up, on the fake.
+func TestLifecycleOnFake(t *testing.T) {
+	const gang = "num_nodes: 2\nresources:\n  cloud: aws\n  region: us-east-1\n  accelerators: V100:8\n"
+	p316 := func(zone, tail string) string { return aws("p3.16xlarge", "us-east-1", zone, "on-demand", tail) }
+	partialICE := fake.Fault{Cloud: "aws", Zone: "use1-atl2-az1", Code: "InsufficientInstanceCapacity", Created: 1}
+	runScenarios(t, []fakeScenario{{
+		name:   "a partial gang is rolled back (terminated and verified) before the next zone",
+		spec:   gang,
+		faults: []fake.Fault{partialICE},
+		want:   "aws us-east-1/use1-az1 p3.16xlarge on-demand",
+		attempts: []string{
+			p316("use1-atl2-az1", ice),
+			p316("use1-az1", "ok"),
+		},
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			if a := r.res.Attempts[0]; a.Instances != 1 {
+				t.Errorf("the failed attempt reports %d instances, want the 1 it created", a.Instances)
+			}
+			if len(r.res.RolledBack) != 1 || len(r.res.RolledBack[0].Instances) != 1 {
+				t.Fatalf("rolled back %v, want the partial cluster of 1", r.res.RolledBack)
+			}
+			// terminate, then list to verify, before the next launch.
+			var ops []string
+			for _, c := range r.fc.Calls() {
+				if c.Op != fake.OpCheckCredentials {
+					ops = append(ops, c.Op.String())
+				}
+			}
+			if got := strings.Join(ops, " "); got != "launch terminate list launch" {
+				t.Errorf("calls %q, want a terminate and a verifying list between the launches", got)
+			}
+			if got := r.res.RolledBack[0].InstanceIDs()[0]; got != "i-00000000000000001" {
+				t.Errorf("rolled back %s", got)
+			}
+		},
+	}, {
+		name: "a GCP bulk insert that makes 3 of 4 VMs is unknown, rolled back, and the next zone launches",
+		spec: "num_nodes: 4\nresources:\n  cloud: gcp\n  accelerators: V100:1\n",
+		faults: []fake.Fault{{Cloud: "gcp", Zone: "us-central1-a", Code: "VM_MIN_COUNT_NOT_REACHED", Created: 3}},
+		want:   "gcp us-central1/us-central1-b n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", "unknown VM_MIN_COUNT_NOT_REACHED"),
+			gcpV100("us-central1-b", "ok"),
+		},
+		skipped: 0,
+	}, {
+		name: "a teardown that keeps failing stops the search with an error naming the instances left",
+		spec: gang,
+		faults: []fake.Fault{
+			{Cloud: "aws", Zone: "use1-atl2-az1", Code: "InsufficientInstanceCapacity", Created: All},
+			{Op: fake.OpTerminate, Cloud: "aws", Code: "InternalError"},
+		},
+		attempts: []string{p316("use1-atl2-az1", ice)},
+		skipped:  0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var le *failover.LeakError
+			if !errors.As(r.err, &le) {
+				t.Fatalf("want a *LeakError, got %v", r.err)
+			}
+			left := r.fc.Inventory()
+			if len(left) != 2 || len(le.Instances) != 2 {
+				t.Fatalf("inventory %v, error names %v: want the 2 created", left, le.Instances)
+			}
+			for i, li := range left {
+				if le.Instances[i].ID != li.ID || le.Instances[i].Zone != li.Zone || le.Instances[i].Region != li.Region {
+					t.Errorf("error names %+v, inventory has %s", le.Instances[i], li.String())
+				}
+				if !strings.Contains(r.err.Error(), li.ID) {
+					t.Errorf("the message does not name %s:\n%v", li.ID, r.err)
+				}
+			}
+			terms := 0
+			for _, c := range r.fc.Calls() {
+				if c.Op == fake.OpTerminate {
+					terms++
+				}
+			}
+			if terms != failover.DefaultTeardownTries {
+				t.Errorf("%d terminate calls, want %d", terms, failover.DefaultTeardownTries)
+			}
+			if !errors.Is(r.err, drivers.ErrTransient) {
+				t.Errorf("errors.Is(err, ErrTransient) is false: the last terminate error is not reachable")
+			}
+		},
+	}, {
+		name: "a teardown that hangs stops the search at the clean-up timeout, naming the instances",
+		spec: gang,
+		faults: []fake.Fault{
+			partialICE,
+			{Op: fake.OpTerminate, Cloud: "aws", Hang: true},
+		},
+		opts:     []failover.Option{failover.WithCleanupTimeout(2 * time.Minute)},
+		attempts: []string{p316("use1-atl2-az1", ice)},
+		skipped:  0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var le *failover.LeakError
+			if !errors.As(r.err, &le) || len(le.Instances) != 1 || le.Instances[0].ID != "i-00000000000000001" {
+				t.Fatalf("want a *LeakError naming i-00000000000000001, got %v", r.err)
+			}
+			if want := fakeLatency.CheckCredentials + time.Minute + 2*time.Minute; r.elapsed != want {
+				t.Errorf("took %s, want the launch and the clean-up bound (%s)", r.elapsed, want)
+			}
+		},
+	}, {
+		// Launches take a minute: us-central1-a and -b fail at 1 and 2
+		// minutes, -c hangs after creating its VM; the caller cancels at
+		// 2.5 minutes. The hung launch returns its partial cluster, which
+		// is terminated on a fresh context.
+		name: "cancelling mid-walk leaves nothing running",
+		spec: "resources:\n  cloud: gcp\n  accelerators: V100:1\n",
+		faults: []fake.Fault{
+			{Cloud: "gcp", Zone: "us-central1-[ab]", Code: "ZONE_RESOURCE_POOL_EXHAUSTED"},
+			{Cloud: "gcp", Zone: "us-central1-c", Hang: true, Created: All},
+		},
+		cancelAt: fakeLatency.CheckCredentials + 150*time.Second,
+		attempts: []string{
+			gcpV100("us-central1-a", zrpe), gcpV100("us-central1-b", zrpe),
+			gcpV100("us-central1-c", "unknown "),
+		},
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var ex *failover.ExhaustedError
+			if !errors.As(r.err, &ex) || !errors.Is(r.err, context.Canceled) {
+				t.Fatalf("want an *ExhaustedError wrapping context.Canceled, got %v", r.err)
+			}
+			if n := len(r.fc.Launches()); n != 3 {
+				t.Errorf("%d launches, want none after the cancellation", n)
+			}
+			if r.fc.LiveCount() != 0 {
+				t.Errorf("live: %v", r.fc.Inventory())
+			}
+		},
+	}, {
+		name: "retry-until-up succeeds when capacity appears in round 3",
+		spec: "resources:\n  cloud: gcp\n  region: us-central1\n  accelerators: V100:1\n",
+		// Each zone is out for its first two launches (rounds 1 and 2).
+		faults: []fake.Fault{
+			{Cloud: "gcp", Zone: "us-central1-a", Code: "ZONE_RESOURCE_POOL_EXHAUSTED", Times: 2},
+			{Cloud: "gcp", Zone: "us-central1-b", Code: "ZONE_RESOURCE_POOL_EXHAUSTED", Times: 2},
+			{Cloud: "gcp", Zone: "us-central1-c", Code: "ZONE_RESOURCE_POOL_EXHAUSTED", Times: 2},
+			{Cloud: "gcp", Zone: "us-central1-f", Code: "ZONE_RESOURCE_POOL_EXHAUSTED", Times: 2},
+		},
+		opts: []failover.Option{failover.WithRetryUntilUp(5, 0)},
+		want: "gcp us-central1/us-central1-a n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", zrpe), gcpV100("us-central1-b", zrpe),
+			gcpV100("us-central1-c", zrpe), gcpV100("us-central1-f", zrpe),
+			gcpV100("us-central1-a", zrpe+" [round 2]"), gcpV100("us-central1-b", zrpe+" [round 2]"),
+			gcpV100("us-central1-c", zrpe+" [round 2]"), gcpV100("us-central1-f", zrpe+" [round 2]"),
+			gcpV100("us-central1-a", "ok [round 3]"),
+		},
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			if r.res.Rounds != 3 {
+				t.Errorf("rounds %d, want 3", r.res.Rounds)
+			}
+			checkRoundWaits(t, r, 2)
+		},
+	}, {
+		name:   "retry-until-up stops at its round bound",
+		spec:   "resources:\n  cloud: gcp\n  region: us-central1\n  accelerators: V100:1\n",
+		faults: []fake.Fault{usCentral1Out()},
+		opts:   []failover.Option{failover.WithRetryUntilUp(3, 0)},
+		attempts: func() []string {
+			var out []string
+			for _, sfx := range []string{"", " [round 2]", " [round 3]"} {
+				for _, z := range []string{"a", "b", "c", "f"} {
+					out = append(out, gcpV100("us-central1-"+z, zrpe+sfx))
+				}
+			}
+			return out
+		}(),
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var ex *failover.ExhaustedError
+			if !errors.As(r.err, &ex) || ex.Rounds != 3 || !errors.Is(r.err, drivers.ErrCapacity) {
+				t.Fatalf("want an *ExhaustedError after 3 rounds, got %v", r.err)
+			}
+			checkRoundWaits(t, r, 2)
+		},
+	}, {
+		name:   "retry-until-up stops at its duration bound",
+		spec:   "resources:\n  cloud: gcp\n  region: us-central1\n  accelerators: V100:1\n",
+		faults: []fake.Fault{usCentral1Out()},
+		opts:   []failover.Option{failover.WithRetryUntilUp(0, 10*time.Minute)},
+		// 1 s of credential check, rounds of 4 launches (4 min) and waits
+		// of about 30 s: round 3 starts at about 9 min, and its second
+		// launch is the last to start before the bound.
+		attempts: func() []string {
+			var out []string
+			for _, sfx := range []string{"", " [round 2]", " [round 3]"} {
+				for _, z := range []string{"a", "b", "c", "f"} {
+					out = append(out, gcpV100("us-central1-"+z, zrpe+sfx))
+				}
+			}
+			return out[:10]
+		}(),
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var ex *failover.ExhaustedError
+			if !errors.As(r.err, &ex) || !strings.Contains(ex.Reason, "10m0s") {
+				t.Fatalf("want an *ExhaustedError at the 10m bound, got %v", r.err)
+			}
+			start := ex.Attempts[0].Start.Add(-fakeLatency.CheckCredentials)
+			for _, a := range ex.Attempts {
+				if a.Start.Sub(start) >= 10*time.Minute {
+					t.Errorf("an attempt started at %s, after the bound", a.Start.Sub(start))
+				}
+			}
+			if r.elapsed > 10*time.Minute+fakeLatency.Launch {
+				t.Errorf("took %s, beyond the bound and the attempt in flight", r.elapsed)
+			}
+		},
+	}})
+}
+
+// checkRoundWaits checks the waits between rounds: n of them, each 30 s ±
+// 40 %.
+func checkRoundWaits(t *testing.T, r *scenarioRun, n int) {
+	t.Helper()
+	var waits []time.Duration
+	for _, e := range r.events {
+		if e.Kind == failover.EventRoundWait {
+			waits = append(waits, e.Wait)
+		}
+	}
+	if len(waits) != n {
+		t.Fatalf("%d round waits, want %d", len(waits), n)
+	}
+	for _, w := range waits {
+		if w < 18*time.Second || w > 42*time.Second {
+			t.Errorf("round wait %s, want 30s ± 40%%", w)
+		}
+	}
+}
+
+func usCentral1Out() fake.Fault {
+	return fake.Fault{Cloud: "gcp", Region: "us-central1", Code: "ZONE_RESOURCE_POOL_EXHAUSTED"}
+}
+
+// All is fake.All, for brevity.
+const All = fake.All

@@ -217,7 +217,9 @@ func WithPreflightTimeout(d time.Duration) Option {
 
 // WithRetryUntilUp makes Provision walk the plan again, round after round,
 // until a cluster is up. maxRounds bounds the number of rounds and
-// maxDuration the time since Provision started; 0 leaves that bound off
+// maxDuration the time since Provision started (no attempt starts after it;
+// one in flight finishes, so Provision may return up to one attempt
+// timeout later); 0 leaves that bound off
 // (with both off, only the context ends the search). Between rounds it
 // waits WithRoundWait. Capacity blocks from earlier rounds do not hide a
 // candidate in a later round; permission, invalid, quota and unsupported

@@ -161,6 +161,11 @@ type engine struct {
 
 	cleanups sync.WaitGroup
 
+	// deadline is when retry-until-up's duration bound ends (zero: no
+	// bound); outOfTime is set when a round stopped at it.
+	deadline  time.Time
+	outOfTime bool
+
 	ps      []position
 	results chan *outcome
 	scratch outcome // the sequential search's outcome
@@ -237,6 +242,9 @@ func (e *engine) now() time.Time { return e.cfg.clk.Now() }
 
 func (e *engine) provision(ctx context.Context) (*Result, error) {
 	e.start = e.now()
+	if e.cfg.untilUp && e.cfg.maxDuration > 0 {
+		e.deadline = e.start.Add(e.cfg.maxDuration)
+	}
 	e.attempts = make([]Attempt, 0, min(len(e.plan.Candidates), 16))
 	e.preflightChecks(ctx)
 	e.ps = make([]position, len(e.plan.Candidates))
@@ -277,6 +285,8 @@ func (e *engine) provision(ctx context.Context) (*Result, error) {
 			return e.result(win, round), nil
 		}
 		switch {
+		case e.outOfTime:
+			return nil, e.exhausted(round, nil, fmt.Sprintf("retry-until-up reached its %s bound", e.cfg.maxDuration))
 		case !e.cfg.untilUp:
 			return nil, e.exhausted(round, nil, "every candidate failed or was blocked")
 		case e.allHard():
@@ -513,6 +523,10 @@ loop:
 					continue
 				}
 				if p.state == idle {
+					if e.pastDeadline() {
+						e.outOfTime = true
+						break loop
+					}
 					start(f)
 				}
 			}
@@ -557,6 +571,12 @@ loop:
 	return win, nil
 }
 
+// pastDeadline reports whether retry-until-up's duration bound has passed:
+// then no attempt starts (those in flight finish).
+func (e *engine) pastDeadline() bool {
+	return !e.deadline.IsZero() && !e.now().Before(e.deadline)
+}
+
 // allHard reports whether every candidate is blocked for the rest of the
 // call, so that another round could not find anything.
 func (e *engine) allHard() bool {
@@ -597,6 +617,9 @@ func (e *engine) speculate(f int, s *int, capSince time.Time, runningAll int, ru
 			return
 		}
 		i := *s
+		if e.pastDeadline() {
+			return
+		}
 		if ps[i].state != idle || e.hinted(i, f, capSince) {
 			*s++
 			continue
