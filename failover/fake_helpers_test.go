@@ -117,10 +117,13 @@ func launchLines(fc *fake.Clouds) []string {
 	return out
 }
 
-// stripDecor removes the " (try n)" and " [round n]" suffixes.
+// stripDecor removes the " (try n)" and " [round n]" suffixes, and the
+// code the engine gives an attempt that timed out (the driver saw only its
+// context end).
 func stripDecor(lines []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
+		l = strings.Replace(l, ": unknown AttemptTimeout", ": unknown ", 1)
 		if j := strings.Index(l, " (try "); j >= 0 {
 			l = l[:j]
 		}
