@@ -720,3 +720,44 @@ func usCentral1Out() fake.Fault {
 
 // All is fake.All, for brevity.
 const All = fake.All
+
+// TestReusedProvisionIDOnFake: a second call with the provision ID of a
+// first one, whose cluster was terminated since, sends the same
+// idempotency tokens; the provider answers with the first (terminated)
+// cluster. The engine must not hand that out as a running cluster.
+func TestReusedProvisionIDOnFake(t *testing.T) {
+	plan := rank(t, catalog.Default(), "resources:\n  cloud: gcp\n  region: us-central1\n  accelerators: V100:1\n")
+	fc := fake.New(fake.WithOfferings(planOfferings(plan)...))
+	o := []failover.Option{failover.WithProvisionID("job-1"), failover.WithClusterName("job")}
+	first, err := failover.Provision(bg, plan, fc.Drivers(), o...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fc.Driver("gcp").Terminate(bg, first.Cluster); err != nil {
+		t.Fatal(err)
+	}
+	second, err := failover.Provision(bg, plan, fc.Drivers(), o...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diffLines(t, "attempts", attemptLines(second.Attempts), []string{
+		gcpV100("us-central1-a", "unknown IncompleteCluster"),
+		gcpV100("us-central1-b", "ok"),
+	})
+	if err := fc.CheckNoLeaks(second.Cluster); err != nil {
+		t.Error(err)
+	}
+	if n := liveOf(second.Cluster); n != 1 {
+		t.Errorf("the result has %d running instances, want 1", n)
+	}
+}
+
+func liveOf(cl *drivers.Cluster) int {
+	n := 0
+	for _, in := range cl.Instances {
+		if in.State == "running" {
+			n++
+		}
+	}
+	return n
+}

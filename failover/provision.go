@@ -807,10 +807,20 @@ func (e *engine) runInto(ctx context.Context, pos, round int, out *outcome) {
 		if cl != nil {
 			a.Instances = len(cl.Instances)
 		}
-		if err == nil && (cl == nil || len(cl.Instances) != req.Count) {
-			err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
-				Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
-				Message: fmt.Sprintf("the driver reported success with %d of %d instances", a.Instances, req.Count)}
+		if err == nil {
+			switch live := liveInstances(cl); {
+			case cl == nil || len(cl.Instances) != req.Count:
+				err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
+					Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
+					Message: fmt.Sprintf("the driver reported success with %d of %d instances", a.Instances, req.Count)}
+			case live != req.Count:
+				// A replayed idempotency token (a provision ID reused after
+				// the cluster was terminated), or instances that died at
+				// once: not a running cluster.
+				err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
+					Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
+					Message: fmt.Sprintf("the driver reported success, but only %d of %d instances are alive; if the provision ID was reused, use a new one", live, req.Count)}
+			}
 			a.Err = err
 		}
 		if err == nil {
@@ -984,6 +994,23 @@ func (e *engine) terminate(ctx context.Context, cl *drivers.Cluster, pos int, re
 		l.left = append(l.left, LeftInstance{Cloud: c.Offering.Cloud, Region: cl.Region, Zone: cl.Zone, Cluster: cl.Name, ID: "(unknown)"})
 	}
 	return l
+}
+
+// liveInstances counts the instances of cl that are not going or gone
+// (terminated, shutting down, stopping, stopped, deleted).
+func liveInstances(cl *drivers.Cluster) int {
+	if cl == nil {
+		return 0
+	}
+	n := 0
+	for i := range cl.Instances {
+		switch cl.Instances[i].State {
+		case "terminated", "shutting-down", "stopping", "stopped", "deleting", "deleted":
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // survivors returns the instances of cl that the listing still shows alive.
