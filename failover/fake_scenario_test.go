@@ -514,8 +514,8 @@ func TestLifecycleOnFake(t *testing.T) {
 			}
 		},
 	}, {
-		name: "a GCP bulk insert that makes 3 of 4 VMs is unknown, rolled back, and the next zone launches",
-		spec: "num_nodes: 4\nresources:\n  cloud: gcp\n  accelerators: V100:1\n",
+		name:   "a GCP bulk insert that makes 3 of 4 VMs is unknown, rolled back, and the next zone launches",
+		spec:   "num_nodes: 4\nresources:\n  cloud: gcp\n  accelerators: V100:1\n",
 		faults: []fake.Fault{{Cloud: "gcp", Zone: "us-central1-a", Code: "VM_MIN_COUNT_NOT_REACHED", Created: 3}},
 		want:   "gcp us-central1/us-central1-b n1-highmem-8 on-demand",
 		attempts: []string{
