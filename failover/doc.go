@@ -41,6 +41,14 @@
 // before Provision returns. Each Launch runs under a timeout
 // (WithAttemptTimeout, 10 min by default); a timeout counts as unknown.
 //
+// A launch can also fail after creating instances it does not return (a
+// 5xx or a timeout while the provider went on). So when a round is over,
+// in every region where a launch failed with an unknown or transient error
+// and returned nothing, the engine lists the cluster's instances
+// (drivers.ClusterLister) and terminates, verified, those launched since
+// the call began that are not the result's. Give concurrent Provision calls
+// distinct cluster names: the tag is how instances are found.
+//
 // # Retry until up
 //
 // WithRetryUntilUp walks the plan again after a round finds nothing, waiting

@@ -761,3 +761,81 @@ func liveOf(cl *drivers.Cluster) int {
 	}
 	return n
 }
+
+// TestOrphanSweepOnFake: a launch that fails but did create instances it
+// does not return (the fake's Orphan fault: a 5xx, a timeout) leaves them
+// tagged with the cluster name; the engine finds them by listing the
+// cluster in that region once the round is over, and terminates them.
+func TestOrphanSweepOnFake(t *testing.T) {
+	const gang = "num_nodes: 2\nresources:\n  cloud: aws\n  region: us-east-1\n  accelerators: V100:8\n"
+	p316 := func(zone, tail string) string { return aws("p3.16xlarge", "us-east-1", zone, "on-demand", tail) }
+	orphan5xx := fake.Fault{Cloud: "aws", Zone: "use1-atl2-az1", Code: "InternalError", Created: All, Orphan: true}
+	runScenarios(t, []fakeScenario{{
+		name:   "a 5xx that created the gang it did not return, three times: six orphans terminated",
+		spec:   gang,
+		faults: []fake.Fault{orphan5xx},
+		opts:   []failover.Option{failover.WithRetryBackoff(0, 0)},
+		want:   "aws us-east-1/use1-az1 p3.16xlarge on-demand",
+		attempts: []string{
+			p316("use1-atl2-az1", "transient InternalError"),
+			p316("use1-atl2-az1", "transient InternalError (try 2)"),
+			p316("use1-atl2-az1", "transient InternalError (try 3)"),
+			p316("use1-az1", "ok"),
+		},
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var swept int
+			for _, cl := range r.res.RolledBack {
+				if cl.Zone == "use1-atl2-az1" {
+					swept += len(cl.Instances)
+				}
+			}
+			if swept != 6 {
+				t.Errorf("swept %d orphans, want 6: %v", swept, r.res.RolledBack)
+			}
+		},
+	}, {
+		name: "a GCP operation that timed out created its VM; the sweep spares the result in the same region",
+		spec: "resources:\n  cloud: gcp\n  accelerators: V100:1\n",
+		faults: []fake.Fault{
+			{Cloud: "gcp", Zone: "us-central1-a", Code: "TIMEOUT", Created: All, Orphan: true},
+		},
+		want: "gcp us-central1/us-central1-b n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", "unknown TIMEOUT"),
+			gcpV100("us-central1-b", "ok"),
+		},
+		skipped: 0,
+	}, {
+		name: "orphans that cannot be terminated make a leak error naming them",
+		spec: gang,
+		faults: []fake.Fault{
+			{Cloud: "aws", Zone: "use1-atl2-az1", Code: "InternalError", Created: All, Orphan: true, Times: 1},
+			{Cloud: "aws", Zone: "use1-atl2-az1", Code: "InsufficientInstanceCapacity"},
+			{Op: fake.OpTerminate, Cloud: "aws", Zone: "use1-atl2-az1", Code: "UnauthorizedOperation"},
+		},
+		opts: []failover.Option{failover.WithRetryBackoff(0, 0)},
+		attempts: []string{
+			p316("use1-atl2-az1", "transient InternalError"),
+			p316("use1-atl2-az1", "capacity InsufficientInstanceCapacity (try 2)"),
+			p316("use1-az1", "ok"),
+		},
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var le *failover.LeakError
+			if !errors.As(r.err, &le) || len(le.Instances) != 2 {
+				t.Fatalf("want a *LeakError naming the 2 orphans, got %v", r.err)
+			}
+			// The result was terminated too: all or nothing.
+			left := r.fc.Inventory()
+			if len(left) != 2 || left[0].Zone != "use1-atl2-az1" || left[1].Zone != "use1-atl2-az1" {
+				t.Errorf("inventory %v, want only the two orphans", left)
+			}
+			for _, li := range left {
+				if !strings.Contains(r.err.Error(), li.ID) {
+					t.Errorf("the error does not name %s: %v", li.ID, r.err)
+				}
+			}
+		},
+	}})
+}

@@ -155,9 +155,13 @@ type engine struct {
 	skipped   []Skip
 	preflight []PreflightFailure
 
-	mu     sync.Mutex // guards rolled and leaks (clean-up goroutines write them)
+	mu     sync.Mutex // guards rolled, leaks and suspects (clean-up goroutines write them)
 	rolled []*drivers.Cluster
 	leaks  []*leak
+	// suspects are the regions where a launch failed in a way that may
+	// have created instances it did not return (see sweep), with the
+	// position of the first such candidate.
+	suspects map[suspectKey]int
 
 	cleanups sync.WaitGroup
 
@@ -260,6 +264,7 @@ func (e *engine) provision(ctx context.Context) (*Result, error) {
 		}
 		win, stop := e.walk(ctx, round, capSince)
 		e.cleanups.Wait()
+		e.sweep(ctx, win)
 		if lerr := e.leakError(ctx); lerr != nil {
 			if win != nil {
 				// Stay all-or-nothing: a leak elsewhere stops the call, so
@@ -844,6 +849,9 @@ func (e *engine) runInto(ctx context.Context, pos, round int, out *outcome) {
 				Cloud: c.Offering.Cloud, Try: try, Token: req.Token, Class: class, Code: code, Message: msg,
 				Err: err, Duration: a.Duration, Retrying: retry, Wait: wait})
 		}
+		if cl == nil && (class == drivers.ClassUnknown || class == drivers.ClassTransient) {
+			e.suspect(pos)
+		}
 		if cl != nil {
 			if l := e.terminate(ctx, cl, pos, "partial launch"); l != nil {
 				out.leak = l
@@ -1011,6 +1019,101 @@ func liveInstances(cl *drivers.Cluster) int {
 		}
 	}
 	return n
+}
+
+type suspectKey struct{ cloud, region string }
+
+// suspect notes that the launch of candidate pos failed without a cluster
+// in a way that may still have created instances (an unknown or transient
+// error, a timeout, a cancellation), when its driver can list instances.
+func (e *engine) suspect(pos int) {
+	o := e.plan.Candidates[pos].Offering
+	if _, ok := e.drv[o.Cloud].(drivers.ClusterLister); !ok {
+		return
+	}
+	k := suspectKey{o.Cloud, o.Region}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.suspects == nil {
+		e.suspects = make(map[suspectKey]int)
+	}
+	if _, ok := e.suspects[k]; !ok {
+		e.suspects[k] = pos
+	}
+}
+
+// sweep runs once a round is over and nothing is in flight: in every region
+// where a launch failed ambiguously, it lists the instances tagged with the
+// cluster name and terminates (verified) those launched since the call
+// began that are not the result's: instances a provider created while
+// answering with an error (the create that fails but did create). A
+// listing that fails is reported as an EventRollbackFailed and not treated
+// as a leak; a termination that keeps failing is.
+func (e *engine) sweep(ctx context.Context, win *outcome) {
+	e.mu.Lock()
+	keys := make([]suspectKey, 0, len(e.suspects))
+	for k := range e.suspects {
+		keys = append(keys, k)
+	}
+	pos := maps.Clone(e.suspects)
+	clear(e.suspects)
+	e.mu.Unlock()
+	if len(keys) == 0 {
+		return
+	}
+	slices.SortFunc(keys, func(a, b suspectKey) int {
+		if c := strings.Compare(a.cloud, b.cloud); c != 0 {
+			return c
+		}
+		return strings.Compare(a.region, b.region)
+	})
+	keep := map[string]bool{}
+	if win != nil && win.cluster != nil {
+		for _, in := range win.cluster.Instances {
+			keep[win.cluster.Cloud+"/"+in.ID] = true
+		}
+	}
+	for _, k := range keys {
+		p := pos[k]
+		c := &e.plan.Candidates[p]
+		lister := e.drv[k.cloud].(drivers.ClusterLister)
+		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.cleanupTimeout)
+		list, err := lister.ListInstances(lctx, e.cluster, k.region)
+		cancel()
+		if err != nil {
+			if e.obs {
+				e.emit(ctx, Event{Kind: EventRollbackFailed, Index: p, Candidate: c, Cloud: k.cloud, Reason: "orphan sweep",
+					Err: fmt.Errorf("listing cluster %s in %s %s for instances a failed launch left: %w", e.cluster, k.cloud, k.region, err)})
+			}
+			continue
+		}
+		byZone := map[string]*drivers.Cluster{}
+		var zones []string
+		for _, in := range list {
+			if keep[k.cloud+"/"+in.ID] || liveInstances(&drivers.Cluster{Instances: []drivers.Instance{in}}) == 0 ||
+				(!in.LaunchedAt.IsZero() && in.LaunchedAt.Before(e.start)) {
+				continue
+			}
+			cl := byZone[in.Zone]
+			if cl == nil {
+				cl = &drivers.Cluster{Name: e.cluster, Cloud: k.cloud, Region: k.region, Zone: in.Zone,
+					InstanceType: c.Offering.InstanceType, Spot: c.Spot()}
+				byZone[in.Zone] = cl
+				zones = append(zones, in.Zone)
+			}
+			cl.Instances = append(cl.Instances, in)
+		}
+		for _, z := range zones {
+			cl := byZone[z]
+			if l := e.terminate(ctx, cl, p, "orphaned by a failed launch"); l != nil {
+				e.addLeak(l)
+				continue
+			}
+			e.mu.Lock()
+			e.rolled = append(e.rolled, cl)
+			e.mu.Unlock()
+		}
+	}
 }
 
 // survivors returns the instances of cl that the listing still shows alive.
