@@ -839,3 +839,57 @@ func TestOrphanSweepOnFake(t *testing.T) {
 		},
 	}})
 }
+
+// TestScenarioFileOnFake runs both SkyPilot stories from the fake's YAML
+// scenario file (its inline offerings are the catalog), as a launcher
+// loading a scenario would.
+func TestScenarioFileOnFake(t *testing.T) {
+	sc, err := fake.LoadScenarioFile("../drivers/fake/testdata/skypilot-stories.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := mustCatalog(t, sc.Offerings...)
+	for _, tt := range []struct {
+		spec     string
+		want     string
+		attempts []string
+	}{{
+		spec: "resources:\n  accelerators: V100:1\n",
+		want: "gcp us-west1/us-west1-a n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", zrpe), gcpV100("us-central1-b", zrpe), gcpV100("us-west1-a", "ok"),
+		},
+	}, {
+		spec: "resources:\n  accelerators: V100:8\n",
+		want: "aws us-west-2/usw2-az1 p3.16xlarge on-demand",
+		attempts: []string{
+			gcpV100x8("us-central1-a", zrpe), gcpV100x8("us-west1-a", "quota QUOTA_EXCEEDED"),
+			aws("p3.16xlarge", "us-east-1", "use1-az1", "on-demand", ice),
+			aws("p3.16xlarge", "us-east-2", "use2-az1", "on-demand", ice),
+			aws("p3.16xlarge", "us-west-2", "usw2-az1", "on-demand", "ok"),
+		},
+	}} {
+		t.Run(tt.spec[strings.LastIndexByte(tt.spec[:len(tt.spec)-1], ' ')+1:len(tt.spec)-1], func(t *testing.T) {
+			plan := rank(t, cat, tt.spec)
+			synctest.Test(t, func(t *testing.T) {
+				fc := sc.New(fake.WithClock(clock.Real))
+				start := time.Now()
+				res, err := failover.Provision(bg, plan, fc.Drivers(), failover.WithSeed(1))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := place(&res.Candidate); got != tt.want {
+					t.Errorf("landed in %s, want %s", got, tt.want)
+				}
+				diffLines(t, "attempts", attemptLines(res.Attempts), tt.attempts)
+				if err := fc.CheckNoLeaks(res.Cluster); err != nil {
+					t.Error(err)
+				}
+				// The scenario's latency: 90 s per launch.
+				if want := time.Duration(len(tt.attempts)) * sc.Latency.Launch; time.Since(start) != want {
+					t.Errorf("took %s, want %s", time.Since(start), want)
+				}
+			})
+		})
+	}
+}

@@ -278,7 +278,8 @@ func WithProvisionID(id string) Option { return func(c *config) { c.provisionID 
 
 // WithClusterName names the cluster; every instance is tagged with it. By
 // default it is "skyhop-" followed by the first 8 characters of the
-// provision ID.
+// provision ID. Concurrent Provision calls need distinct names: the engine
+// finds what a failed launch left behind by this tag.
 func WithClusterName(name string) Option { return func(c *config) { c.clusterName = name } }
 
 // WithLabels adds labels to every instance (the plan entry's own labels win
