@@ -1073,47 +1073,63 @@ func (e *engine) sweep(ctx context.Context, win *outcome) {
 			keep[win.cluster.Cloud+"/"+in.ID] = true
 		}
 	}
-	for _, k := range keys {
-		p := pos[k]
-		c := &e.plan.Candidates[p]
-		lister := e.drv[k.cloud].(drivers.ClusterLister)
-		lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.cleanupTimeout)
-		list, err := lister.ListInstances(lctx, e.cluster, k.region)
-		cancel()
-		if err != nil {
-			if e.obs {
-				e.emit(ctx, Event{Kind: EventRollbackFailed, Index: p, Candidate: c, Cloud: k.cloud, Reason: "orphan sweep",
-					Err: fmt.Errorf("listing cluster %s in %s %s for instances a failed launch left: %w", e.cluster, k.cloud, k.region, err)})
-			}
+	// One goroutine per region: the listings and terminations are network
+	// round trips. The outcomes are recorded in key order.
+	rolled := make([][]*drivers.Cluster, len(keys))
+	leaks := make([][]*leak, len(keys))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Go(func() { rolled[i], leaks[i] = e.sweepRegion(ctx, k, pos[k], keep) })
+	}
+	wg.Wait()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range keys {
+		e.rolled = append(e.rolled, rolled[i]...)
+		e.leaks = append(e.leaks, leaks[i]...)
+	}
+}
+
+// sweepRegion lists the cluster in one region and terminates the instances
+// the sweep is after (see sweep).
+func (e *engine) sweepRegion(ctx context.Context, k suspectKey, p int, keep map[string]bool) (rolled []*drivers.Cluster, leaks []*leak) {
+	c := &e.plan.Candidates[p]
+	lister := e.drv[k.cloud].(drivers.ClusterLister)
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.cleanupTimeout)
+	list, err := lister.ListInstances(lctx, e.cluster, k.region)
+	cancel()
+	if err != nil {
+		if e.obs {
+			e.emit(ctx, Event{Kind: EventRollbackFailed, Index: p, Candidate: c, Cloud: k.cloud, Reason: "orphan sweep",
+				Err: fmt.Errorf("listing cluster %s in %s %s for instances a failed launch left: %w", e.cluster, k.cloud, k.region, err)})
+		}
+		return nil, nil
+	}
+	byZone := map[string]*drivers.Cluster{}
+	var zones []string
+	for _, in := range list {
+		if keep[k.cloud+"/"+in.ID] || liveInstances(&drivers.Cluster{Instances: []drivers.Instance{in}}) == 0 ||
+			(!in.LaunchedAt.IsZero() && in.LaunchedAt.Before(e.start)) {
 			continue
 		}
-		byZone := map[string]*drivers.Cluster{}
-		var zones []string
-		for _, in := range list {
-			if keep[k.cloud+"/"+in.ID] || liveInstances(&drivers.Cluster{Instances: []drivers.Instance{in}}) == 0 ||
-				(!in.LaunchedAt.IsZero() && in.LaunchedAt.Before(e.start)) {
-				continue
-			}
-			cl := byZone[in.Zone]
-			if cl == nil {
-				cl = &drivers.Cluster{Name: e.cluster, Cloud: k.cloud, Region: k.region, Zone: in.Zone,
-					InstanceType: c.Offering.InstanceType, Spot: c.Spot()}
-				byZone[in.Zone] = cl
-				zones = append(zones, in.Zone)
-			}
-			cl.Instances = append(cl.Instances, in)
+		cl := byZone[in.Zone]
+		if cl == nil {
+			cl = &drivers.Cluster{Name: e.cluster, Cloud: k.cloud, Region: k.region, Zone: in.Zone,
+				InstanceType: c.Offering.InstanceType, Spot: c.Spot()}
+			byZone[in.Zone] = cl
+			zones = append(zones, in.Zone)
 		}
-		for _, z := range zones {
-			cl := byZone[z]
-			if l := e.terminate(ctx, cl, p, "orphaned by a failed launch"); l != nil {
-				e.addLeak(l)
-				continue
-			}
-			e.mu.Lock()
-			e.rolled = append(e.rolled, cl)
-			e.mu.Unlock()
-		}
+		cl.Instances = append(cl.Instances, in)
 	}
+	for _, z := range zones {
+		cl := byZone[z]
+		if l := e.terminate(ctx, cl, p, "orphaned by a failed launch"); l != nil {
+			leaks = append(leaks, l)
+			continue
+		}
+		rolled = append(rolled, cl)
+	}
+	return rolled, leaks
 }
 
 // survivors returns the instances of cl that the listing still shows alive.
