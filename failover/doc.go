@@ -41,11 +41,20 @@
 // before Provision returns. Each Launch runs under a timeout
 // (WithAttemptTimeout, 10 min by default); a timeout counts as unknown.
 //
+// A launch can also fail after creating instances it does not return (a
+// 5xx or a timeout while the provider went on). So when a round is over,
+// in every region where a launch failed with an unknown or transient error
+// and returned nothing, the engine lists the cluster's instances
+// (drivers.ClusterLister) and terminates, verified, those launched since
+// the call began that are not the result's. Give concurrent Provision calls
+// distinct cluster names: the tag is how instances are found.
+//
 // # Retry until up
 //
 // WithRetryUntilUp walks the plan again after a round finds nothing, waiting
 // a constant 30 s ± 40 % (WithRoundWait) between rounds, bounded by a number
-// of rounds and/or a duration, and always by the context. Capacity blocks
+// of rounds and/or a duration (no attempt starts once it has passed), and
+// always by the context. Capacity blocks
 // from earlier rounds do not hide candidates in later rounds (capacity comes
 // back); permission, invalid, quota and unsupported blocks stay. When every
 // candidate is blocked for the rest of the call, it stops at once.

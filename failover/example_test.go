@@ -1,70 +1,118 @@
-package failover
+package failover_test
 
 import (
 	"context"
 	"errors"
 	"fmt"
 
-	"github.com/skyhop/skyhop/drivers"
+	"github.com/skyhop/skyhop/catalog"
+	"github.com/skyhop/skyhop/drivers/fake"
+	"github.com/skyhop/skyhop/failover"
+	"github.com/skyhop/skyhop/optimizer"
+	"github.com/skyhop/skyhop/resources"
 )
 
-// ExampleProvision walks a plan of four placements: the first zone is out
-// of capacity, the second is over the region's quota (so the third, in the
-// same region, is skipped), the fourth succeeds.
-// (The drivers here are the package's scripted test driver; with the fake
-// cloud of package drivers/fake the call is the same.)
-func ExampleProvision() {
-	plan := planOf(1,
-		"gcp/us-central1/us-central1-a/n1-highmem-8",
-		"gcp/us-central1/us-central1-b/n1-highmem-8",
-		"gcp/us-central1/us-central1-c/n1-highmem-8",
-		"gcp/us-west1/us-west1-a/n1-highmem-8",
-	)
-	gcp := newScripted("gcp").
-		on("us-central1/us-central1-a/n1-highmem-8", fail(drivers.ClassCapacity, "ZONE_RESOURCE_POOL_EXHAUSTED")).
-		on("us-central1/us-central1-b/n1-highmem-8", fail(drivers.ClassQuota, "QUOTA_EXCEEDED"))
+// exampleCatalog sells one V100 on GCP in five zones of two regions.
+func exampleCatalog() *catalog.Catalog {
+	v100 := func(region, zone string) catalog.Offering {
+		return catalog.Offering{Cloud: "gcp", InstanceType: "n1-highmem-8", Region: region, Zone: zone, VCPUs: 8, MemoryGiB: 52,
+			Accelerator: "V100", AcceleratorCount: 1, Price: 2.953212}
+	}
+	cat, err := catalog.New([]catalog.Offering{
+		v100("us-central1", "us-central1-a"), v100("us-central1", "us-central1-b"), v100("us-central1", "us-central1-c"),
+		v100("us-central1", "us-central1-f"), v100("us-west1", "us-west1-a"),
+	})
+	if err != nil {
+		panic(err)
+	}
+	return cat
+}
 
-	store := NewMemoryStore(nil) // share one store across calls
-	res, err := Provision(context.Background(), plan, []drivers.Driver{gcp},
-		WithStore(store), WithSeed(1), WithClusterName("train"),
-		WithEvents(func(e Event) {
+// ExampleProvision ranks a task's resources over a catalog and provisions
+// the plan on the fake cloud (package drivers/fake), where us-central1-a is
+// out of V100s and us-central1-b answers that the region's quota is spent:
+// the engine skips the rest of us-central1 without a call and lands in
+// us-west1-a, leaving nothing else running.
+func ExampleProvision() {
+	spec, err := resources.Parse([]byte("resources:\n  accelerators: V100:1\n"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cat := exampleCatalog()
+	plan, err := optimizer.Rank(spec, cat)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	// The fake sells the catalog's offerings and fails as scripted, with
+	// the providers' own codes.
+	var offs []catalog.Offering
+	for _, o := range cat.All() {
+		offs = append(offs, *o)
+	}
+	cloud := fake.New(fake.WithOfferings(offs...), fake.WithFaults(
+		fake.Fault{Cloud: "gcp", Zone: "us-central1-a", Code: "ZONE_RESOURCE_POOL_EXHAUSTED"},
+		fake.Fault{Cloud: "gcp", Zone: "us-central1-b", Code: "QUOTA_EXCEEDED"},
+	))
+
+	store := failover.NewMemoryStore(nil) // share one store across calls
+	res, err := failover.Provision(context.Background(), plan, cloud.Drivers(),
+		failover.WithStore(store), failover.WithSeed(1), failover.WithClusterName("train"),
+		failover.WithEvents(func(e failover.Event) {
 			switch e.Kind {
-			case EventAttemptFailed:
-				fmt.Println("failed:", e.Candidate.Offering.Zone, e.Class, e.Code)
-			case EventSkipped:
-				fmt.Println("skipped:", e.Candidate.Offering.Zone)
+			case failover.EventAttemptFailed:
+				fmt.Println("failed: ", e.Candidate.Offering.Location(), e.Class, e.Code)
+			case failover.EventSkipped:
+				fmt.Println("skipped:", e.Candidate.Offering.Location(), "by", e.Block.Class, "in", e.Block.Where())
 			}
 		}))
 	if err != nil {
-		var ex *ExhaustedError
+		var ex *failover.ExhaustedError
 		if errors.As(err, &ex) {
 			fmt.Println(len(ex.Attempts), "attempts failed")
 		}
 		return
 	}
-	fmt.Println("up:", res.Cluster.Name, res.Candidate.Offering.Zone, res.Cluster.InstanceIDs())
+	fmt.Println("up:     ", res.Cluster.Name, res.Candidate.Offering.Location(), res.Cluster.InstanceIDs())
 	fmt.Println("attempts:", len(res.Attempts))
+	fmt.Println("leaks:  ", cloud.CheckNoLeaks(res.Cluster))
 	// Output:
-	// failed: us-central1-a capacity ZONE_RESOURCE_POOL_EXHAUSTED
-	// failed: us-central1-b quota QUOTA_EXCEEDED
-	// skipped: us-central1-c
-	// up: train us-west1-a [gcp-i1]
+	// failed:  us-central1/us-central1-a capacity ZONE_RESOURCE_POOL_EXHAUSTED
+	// failed:  us-central1/us-central1-b quota QUOTA_EXCEEDED
+	// skipped: us-central1/us-central1-c by quota in gcp us-central1 n1-highmem-8 on-demand
+	// skipped: us-central1/us-central1-f by quota in gcp us-central1 n1-highmem-8 on-demand
+	// up:      train us-west1/us-west1-a [gcp-000001]
 	// attempts: 3
+	// leaks:   <nil>
 }
 
 // ExampleMemoryStore_Exclude shows the store's hook for optimizer.Rank: a
-// quota failure remembered by one call hides the region from the next plan.
+// quota failure remembered by one Provision call leaves the region out of
+// the next plan.
 func ExampleMemoryStore_Exclude() {
-	store := NewMemoryStore(nil)
-	gcp := newScripted("gcp").on("us-central1/us-central1-a/a2-highgpu-1g", fail(drivers.ClassQuota, "QUOTA_EXCEEDED"))
-	plan := planOf(1, "gcp/us-central1/us-central1-a/a2-highgpu-1g", "gcp/europe-west4/europe-west4-a/a2-highgpu-1g")
-	if _, err := Provision(context.Background(), plan, []drivers.Driver{gcp}, WithStore(store), WithSeed(1)); err != nil {
+	spec, _ := resources.Parse([]byte("resources:\n  accelerators: V100:1\n"))
+	cat := exampleCatalog()
+	var offs []catalog.Offering
+	for _, o := range cat.All() {
+		offs = append(offs, *o)
+	}
+	cloud := fake.New(fake.WithOfferings(offs...),
+		fake.WithFaults(fake.Fault{Cloud: "gcp", Region: "us-central1", Code: "QUOTA_EXCEEDED"}))
+	store := failover.NewMemoryStore(nil)
+
+	plan, _ := optimizer.Rank(spec, cat)
+	if _, err := failover.Provision(context.Background(), plan, cloud.Drivers(), failover.WithStore(store), failover.WithSeed(1)); err != nil {
 		fmt.Println(err)
 		return
 	}
-	next := cand("gcp/us-central1/us-central1-c/a2-highgpu-1g", 1)
-	blocked, reason := store.Exclude(next)
-	fmt.Println(blocked, reason[:len("gcp us-central1 a2-highgpu-1g on-demand: quota (QUOTA_EXCEEDED)")])
+	next, _ := optimizer.Rank(spec, cat, optimizer.WithExclude(store.Exclude))
+	fmt.Println("first plan:", len(plan.Candidates), "candidates; next plan:", len(next.Candidates))
+	for _, c := range next.Candidates {
+		fmt.Println("next:", c.Offering.Location())
+	}
 	// Output:
-	// true gcp us-central1 a2-highgpu-1g on-demand: quota (QUOTA_EXCEEDED)
+	// first plan: 5 candidates; next plan: 1
+	// next: us-west1/us-west1-a
 }

@@ -217,7 +217,9 @@ func WithPreflightTimeout(d time.Duration) Option {
 
 // WithRetryUntilUp makes Provision walk the plan again, round after round,
 // until a cluster is up. maxRounds bounds the number of rounds and
-// maxDuration the time since Provision started; 0 leaves that bound off
+// maxDuration the time since Provision started (no attempt starts after it;
+// one in flight finishes, so Provision may return up to one attempt
+// timeout later); 0 leaves that bound off
 // (with both off, only the context ends the search). Between rounds it
 // waits WithRoundWait. Capacity blocks from earlier rounds do not hide a
 // candidate in a later round; permission, invalid, quota and unsupported
@@ -276,7 +278,8 @@ func WithProvisionID(id string) Option { return func(c *config) { c.provisionID 
 
 // WithClusterName names the cluster; every instance is tagged with it. By
 // default it is "skyhop-" followed by the first 8 characters of the
-// provision ID.
+// provision ID. Concurrent Provision calls need distinct names: the engine
+// finds what a failed launch left behind by this tag.
 func WithClusterName(name string) Option { return func(c *config) { c.clusterName = name } }
 
 // WithLabels adds labels to every instance (the plan entry's own labels win

@@ -155,11 +155,20 @@ type engine struct {
 	skipped   []Skip
 	preflight []PreflightFailure
 
-	mu     sync.Mutex // guards rolled and leaks (clean-up goroutines write them)
+	mu     sync.Mutex // guards rolled, leaks and suspects (clean-up goroutines write them)
 	rolled []*drivers.Cluster
 	leaks  []*leak
+	// suspects are the regions where a launch failed in a way that may
+	// have created instances it did not return (see sweep), with the
+	// position of the first such candidate.
+	suspects map[suspectKey]int
 
 	cleanups sync.WaitGroup
+
+	// deadline is when retry-until-up's duration bound ends (zero: no
+	// bound); outOfTime is set when a round stopped at it.
+	deadline  time.Time
+	outOfTime bool
 
 	ps      []position
 	results chan *outcome
@@ -237,6 +246,9 @@ func (e *engine) now() time.Time { return e.cfg.clk.Now() }
 
 func (e *engine) provision(ctx context.Context) (*Result, error) {
 	e.start = e.now()
+	if e.cfg.untilUp && e.cfg.maxDuration > 0 {
+		e.deadline = e.start.Add(e.cfg.maxDuration)
+	}
 	e.attempts = make([]Attempt, 0, min(len(e.plan.Candidates), 16))
 	e.preflightChecks(ctx)
 	e.ps = make([]position, len(e.plan.Candidates))
@@ -252,6 +264,7 @@ func (e *engine) provision(ctx context.Context) (*Result, error) {
 		}
 		win, stop := e.walk(ctx, round, capSince)
 		e.cleanups.Wait()
+		e.sweep(ctx, win)
 		if lerr := e.leakError(ctx); lerr != nil {
 			if win != nil {
 				// Stay all-or-nothing: a leak elsewhere stops the call, so
@@ -277,6 +290,8 @@ func (e *engine) provision(ctx context.Context) (*Result, error) {
 			return e.result(win, round), nil
 		}
 		switch {
+		case e.outOfTime:
+			return nil, e.exhausted(round, nil, fmt.Sprintf("retry-until-up reached its %s bound", e.cfg.maxDuration))
 		case !e.cfg.untilUp:
 			return nil, e.exhausted(round, nil, "every candidate failed or was blocked")
 		case e.allHard():
@@ -359,22 +374,42 @@ func (e *engine) leakError(ctx context.Context) *LeakError {
 }
 
 // preflightChecks runs the credential check of every driver the plan needs
-// and blocks, for the call, the clouds that fail it or have no driver.
+// and blocks, for the call, the clouds that fail it or have no driver. The
+// checks run concurrently (each is a network round trip on a real cloud);
+// their outcomes are applied in the plan's cloud order, so the result does
+// not depend on which answers first.
 func (e *engine) preflightChecks(ctx context.Context) {
-	for _, cloud := range planClouds(e.plan) {
+	clouds := planClouds(e.plan)
+	errs := make([]error, len(clouds))
+	var wg sync.WaitGroup
+	for i, cloud := range clouds {
 		d, ok := e.drv[cloud]
 		if !ok {
-			e.callBlocks.add(Block{Cloud: cloud, AllMarkets: true, Class: drivers.ClassInvalid, Scope: drivers.ScopeCloud,
-				Code: "NoDriver", Message: "no driver for cloud " + cloud + " was passed to Provision", Since: e.start})
 			continue
 		}
 		cc, ok := d.(drivers.CredentialChecker)
 		if !ok || !e.cfg.preflight {
 			continue
 		}
-		pctx, cancel := context.WithTimeout(ctx, e.cfg.preflightTimeout)
-		err := cc.CheckCredentials(pctx)
-		cancel()
+		check := func() {
+			pctx, cancel := context.WithTimeout(ctx, e.cfg.preflightTimeout)
+			defer cancel()
+			errs[i] = cc.CheckCredentials(pctx)
+		}
+		if len(clouds) == 1 {
+			check()
+			continue
+		}
+		wg.Go(check)
+	}
+	wg.Wait()
+	for i, cloud := range clouds {
+		if _, ok := e.drv[cloud]; !ok {
+			e.callBlocks.add(Block{Cloud: cloud, AllMarkets: true, Class: drivers.ClassInvalid, Scope: drivers.ScopeCloud,
+				Code: "NoDriver", Message: "no driver for cloud " + cloud + " was passed to Provision", Since: e.start})
+			continue
+		}
+		err := errs[i]
 		if err == nil || ctx.Err() != nil {
 			continue
 		}
@@ -493,6 +528,10 @@ loop:
 					continue
 				}
 				if p.state == idle {
+					if e.pastDeadline() {
+						e.outOfTime = true
+						break loop
+					}
 					start(f)
 				}
 			}
@@ -537,6 +576,12 @@ loop:
 	return win, nil
 }
 
+// pastDeadline reports whether retry-until-up's duration bound has passed:
+// then no attempt starts (those in flight finish).
+func (e *engine) pastDeadline() bool {
+	return !e.deadline.IsZero() && !e.now().Before(e.deadline)
+}
+
 // allHard reports whether every candidate is blocked for the rest of the
 // call, so that another round could not find anything.
 func (e *engine) allHard() bool {
@@ -577,6 +622,9 @@ func (e *engine) speculate(f int, s *int, capSince time.Time, runningAll int, ru
 			return
 		}
 		i := *s
+		if e.pastDeadline() {
+			return
+		}
 		if ps[i].state != idle || e.hinted(i, f, capSince) {
 			*s++
 			continue
@@ -764,10 +812,20 @@ func (e *engine) runInto(ctx context.Context, pos, round int, out *outcome) {
 		if cl != nil {
 			a.Instances = len(cl.Instances)
 		}
-		if err == nil && (cl == nil || len(cl.Instances) != req.Count) {
-			err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
-				Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
-				Message: fmt.Sprintf("the driver reported success with %d of %d instances", a.Instances, req.Count)}
+		if err == nil {
+			switch live := liveInstances(cl); {
+			case cl == nil || len(cl.Instances) != req.Count:
+				err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
+					Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
+					Message: fmt.Sprintf("the driver reported success with %d of %d instances", a.Instances, req.Count)}
+			case live != req.Count:
+				// A replayed idempotency token (a provision ID reused after
+				// the cluster was terminated), or instances that died at
+				// once: not a running cluster.
+				err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
+					Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
+					Message: fmt.Sprintf("the driver reported success, but only %d of %d instances are alive; if the provision ID was reused, use a new one", live, req.Count)}
+			}
 			a.Err = err
 		}
 		if err == nil {
@@ -790,6 +848,9 @@ func (e *engine) runInto(ctx context.Context, pos, round int, out *outcome) {
 			e.emit(ctx, Event{Kind: EventAttemptFailed, Time: end, Round: round, Index: pos, Candidate: c,
 				Cloud: c.Offering.Cloud, Try: try, Token: req.Token, Class: class, Code: code, Message: msg,
 				Err: err, Duration: a.Duration, Retrying: retry, Wait: wait})
+		}
+		if cl == nil && (class == drivers.ClassUnknown || class == drivers.ClassTransient) {
+			e.suspect(pos)
 		}
 		if cl != nil {
 			if l := e.terminate(ctx, cl, pos, "partial launch"); l != nil {
@@ -941,6 +1002,134 @@ func (e *engine) terminate(ctx context.Context, cl *drivers.Cluster, pos int, re
 		l.left = append(l.left, LeftInstance{Cloud: c.Offering.Cloud, Region: cl.Region, Zone: cl.Zone, Cluster: cl.Name, ID: "(unknown)"})
 	}
 	return l
+}
+
+// liveInstances counts the instances of cl that are not going or gone
+// (terminated, shutting down, stopping, stopped, deleted).
+func liveInstances(cl *drivers.Cluster) int {
+	if cl == nil {
+		return 0
+	}
+	n := 0
+	for i := range cl.Instances {
+		switch cl.Instances[i].State {
+		case "terminated", "shutting-down", "stopping", "stopped", "deleting", "deleted":
+		default:
+			n++
+		}
+	}
+	return n
+}
+
+type suspectKey struct{ cloud, region string }
+
+// suspect notes that the launch of candidate pos failed without a cluster
+// in a way that may still have created instances (an unknown or transient
+// error, a timeout, a cancellation), when its driver can list instances.
+func (e *engine) suspect(pos int) {
+	o := e.plan.Candidates[pos].Offering
+	if _, ok := e.drv[o.Cloud].(drivers.ClusterLister); !ok {
+		return
+	}
+	k := suspectKey{o.Cloud, o.Region}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.suspects == nil {
+		e.suspects = make(map[suspectKey]int)
+	}
+	if _, ok := e.suspects[k]; !ok {
+		e.suspects[k] = pos
+	}
+}
+
+// sweep runs once a round is over and nothing is in flight: in every region
+// where a launch failed ambiguously, it lists the instances tagged with the
+// cluster name and terminates (verified) those launched since the call
+// began that are not the result's: instances a provider created while
+// answering with an error (the create that fails but did create). A
+// listing that fails is reported as an EventRollbackFailed and not treated
+// as a leak; a termination that keeps failing is.
+func (e *engine) sweep(ctx context.Context, win *outcome) {
+	e.mu.Lock()
+	keys := make([]suspectKey, 0, len(e.suspects))
+	for k := range e.suspects {
+		keys = append(keys, k)
+	}
+	pos := maps.Clone(e.suspects)
+	clear(e.suspects)
+	e.mu.Unlock()
+	if len(keys) == 0 {
+		return
+	}
+	slices.SortFunc(keys, func(a, b suspectKey) int {
+		if c := strings.Compare(a.cloud, b.cloud); c != 0 {
+			return c
+		}
+		return strings.Compare(a.region, b.region)
+	})
+	keep := map[string]bool{}
+	if win != nil && win.cluster != nil {
+		for _, in := range win.cluster.Instances {
+			keep[win.cluster.Cloud+"/"+in.ID] = true
+		}
+	}
+	// One goroutine per region: the listings and terminations are network
+	// round trips. The outcomes are recorded in key order.
+	rolled := make([][]*drivers.Cluster, len(keys))
+	leaks := make([][]*leak, len(keys))
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		wg.Go(func() { rolled[i], leaks[i] = e.sweepRegion(ctx, k, pos[k], keep) })
+	}
+	wg.Wait()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for i := range keys {
+		e.rolled = append(e.rolled, rolled[i]...)
+		e.leaks = append(e.leaks, leaks[i]...)
+	}
+}
+
+// sweepRegion lists the cluster in one region and terminates the instances
+// the sweep is after (see sweep).
+func (e *engine) sweepRegion(ctx context.Context, k suspectKey, p int, keep map[string]bool) (rolled []*drivers.Cluster, leaks []*leak) {
+	c := &e.plan.Candidates[p]
+	lister := e.drv[k.cloud].(drivers.ClusterLister)
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), e.cfg.cleanupTimeout)
+	list, err := lister.ListInstances(lctx, e.cluster, k.region)
+	cancel()
+	if err != nil {
+		if e.obs {
+			e.emit(ctx, Event{Kind: EventRollbackFailed, Index: p, Candidate: c, Cloud: k.cloud, Reason: "orphan sweep",
+				Err: fmt.Errorf("listing cluster %s in %s %s for instances a failed launch left: %w", e.cluster, k.cloud, k.region, err)})
+		}
+		return nil, nil
+	}
+	byZone := map[string]*drivers.Cluster{}
+	var zones []string
+	for _, in := range list {
+		if keep[k.cloud+"/"+in.ID] || liveInstances(&drivers.Cluster{Instances: []drivers.Instance{in}}) == 0 ||
+			(!in.LaunchedAt.IsZero() && in.LaunchedAt.Before(e.start)) {
+			continue
+		}
+		cl := byZone[in.Zone]
+		if cl == nil {
+			cl = &drivers.Cluster{Name: e.cluster, Cloud: k.cloud, Region: k.region, Zone: in.Zone,
+				InstanceType: c.Offering.InstanceType, Spot: c.Spot()}
+			byZone[in.Zone] = cl
+			zones = append(zones, in.Zone)
+		}
+		cl.Instances = append(cl.Instances, in)
+	}
+	for _, z := range zones {
+		cl := byZone[z]
+		if l := e.terminate(ctx, cl, p, "orphaned by a failed launch"); l != nil {
+			leaks = append(leaks, l)
+			continue
+		}
+		rolled = append(rolled, cl)
+	}
+	return rolled, leaks
 }
 
 // survivors returns the instances of cl that the listing still shows alive.

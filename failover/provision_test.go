@@ -7,12 +7,10 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
-	"github.com/skyhop/skyhop/catalog"
 	"github.com/skyhop/skyhop/drivers"
 	"github.com/skyhop/skyhop/internal/clock"
 	"github.com/skyhop/skyhop/optimizer"
@@ -608,113 +606,6 @@ func eventKinds(evs []Event) []EventKind {
 		out[i] = e.Kind
 	}
 	return out
-}
-
-func TestConcurrentProvisionsShareStore(t *testing.T) {
-	store := NewMemoryStore(nil)
-	aws := newScripted("aws")
-	gcp := newScripted("gcp")
-	aws.on("r1/z1/t1", fail(drivers.ClassCapacity, "ICE"))
-	aws.on("r1/z2/t1", fail(drivers.ClassQuota, "VcpuLimitExceeded"))
-	gcp.on("g1/ga/t9", fail(drivers.ClassThrottle, "rateLimitExceeded"), okStep)
-	plan := planOf(2, "aws/r1/z1/t1", "aws/r1/z2/t1", "aws/r1/z3/t1", "gcp/g1/ga/t9", "aws/r2/z1/t1")
-	const n = 100
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	clusters := make(chan *drivers.Cluster, n)
-	for i := range n {
-		wg.Go(func() {
-			o := opts(WithStore(store), WithSeed(uint64(i)), WithParallel(1+i%4), WithClusterName("c"+string(rune('a'+i%26))))
-			res, err := Provision(context.Background(), plan, []drivers.Driver{aws, gcp}, o...)
-			if err != nil {
-				errs <- err
-				return
-			}
-			if res.Index != 3 && res.Index != 4 {
-				errs <- errors.New("landed on " + placement(res))
-			}
-			clusters <- res.Cluster
-			_ = store.Blocks()
-			_, _, _ = store.Excluded("aws", "r1", "z1", "t1", catalog.OnDemand)
-		})
-	}
-	wg.Wait()
-	close(errs)
-	close(clusters)
-	for err := range errs {
-		t.Error(err)
-	}
-	live := len(aws.liveIDs()) + len(gcp.liveIDs())
-	if live != 2*n {
-		t.Errorf("%d live instances, want %d (two per result, nothing leaked)", live, 2*n)
-	}
-	if _, _, ok := store.Excluded("aws", "r1", "z3", "t1", catalog.OnDemand); !ok {
-		t.Error("the shared store does not know the r1 quota")
-	}
-}
-
-// TestSkyPilotStories replays the two failover stories of SkyPilot's docs
-// on the scripted driver (the lead adds the same on drivers/fake).
-func TestSkyPilotStories(t *testing.T) {
-	t.Run("V100:1, us-central1 exhausted, lands in us-west1-a", func(t *testing.T) {
-		gcp := newScripted("gcp")
-		for _, z := range []string{"a", "b", "c", "f"} {
-			gcp.on("us-central1/us-central1-"+z+"/n1-highmem-8", fail(drivers.ClassCapacity, "ZONE_RESOURCE_POOL_EXHAUSTED"))
-		}
-		plan := planOf(1, "gcp/us-central1/us-central1-a/n1-highmem-8", "gcp/us-central1/us-central1-b/n1-highmem-8",
-			"gcp/us-central1/us-central1-c/n1-highmem-8", "gcp/us-central1/us-central1-f/n1-highmem-8",
-			"gcp/us-west1/us-west1-a/n1-highmem-8", "gcp/us-west1/us-west1-b/n1-highmem-8")
-		res, err := Provision(context.Background(), plan, []drivers.Driver{gcp}, opts()...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if placement(res) != "gcp/us-west1/us-west1-a/n1-highmem-8" {
-			t.Errorf("placement %s", placement(res))
-		}
-		if got := attemptSeq(res.Attempts); !slices.Equal(got, []string{"0:capacity", "1:capacity", "2:capacity", "3:capacity", "4:ok"}) {
-			t.Errorf("attempts %v", got)
-		}
-	})
-	t.Run("V100:8, GCP out and over quota, AWS us-east-1/2 out, lands in us-west-2", func(t *testing.T) {
-		gcp := newScripted("gcp").
-			on("us-central1/us-central1-a/n1-highmem-64", fail(drivers.ClassCapacity, "ZONE_RESOURCE_POOL_EXHAUSTED")).
-			on("us-central1/us-central1-b/n1-highmem-64", fail(drivers.ClassQuota, "QUOTA_EXCEEDED"))
-		aws := newScripted("aws").
-			on("us-east-1//p3.16xlarge", fail(drivers.ClassCapacity, "InsufficientInstanceCapacity")).
-			on("us-east-2//p3.16xlarge", fail(drivers.ClassCapacity, "InsufficientInstanceCapacity"))
-		plan := planOf(1, "gcp/us-central1/us-central1-a/n1-highmem-64", "gcp/us-central1/us-central1-b/n1-highmem-64",
-			"gcp/us-central1/us-central1-c/n1-highmem-64", "aws/us-east-1//p3.16xlarge", "aws/us-east-2//p3.16xlarge",
-			"aws/us-west-2//p3.16xlarge")
-		res, err := Provision(context.Background(), plan, []drivers.Driver{aws, gcp}, opts()...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if placement(res) != "aws/us-west-2//p3.16xlarge" {
-			t.Errorf("placement %s", placement(res))
-		}
-		if got := attemptSeq(res.Attempts); !slices.Equal(got, []string{"0:capacity", "1:quota", "3:capacity", "4:capacity", "5:ok"}) {
-			t.Errorf("attempts %v", got)
-		}
-		if len(res.Skipped) != 1 || res.Skipped[0].Index != 2 {
-			t.Errorf("skipped %+v, want us-central1-c hidden by the quota", res.Skipped)
-		}
-	})
-	t.Run("a pinned region is never left", func(t *testing.T) {
-		// The plan is the fence: the engine launches only what it holds.
-		aws := newScripted("aws").
-			on("us-east-1/a/t", fail(drivers.ClassCapacity, "ICE")).
-			on("us-east-1/b/t", fail(drivers.ClassQuota, "VcpuLimitExceeded"))
-		_, err := Provision(context.Background(), planOf(1, "aws/us-east-1/a/t", "aws/us-east-1/b/t", "aws/us-east-1/c/t"),
-			[]drivers.Driver{aws}, opts()...)
-		if err == nil {
-			t.Fatal("want exhausted")
-		}
-		for _, l := range aws.launches() {
-			if !strings.HasPrefix(l, "us-east-1/") {
-				t.Errorf("launched outside the pinned region: %s", l)
-			}
-		}
-	})
 }
 
 func TestThrottleBackoffIsExponentialAndDeterministic(t *testing.T) {
