@@ -57,16 +57,21 @@ func (a *Attempt) Where() string {
 
 // Skip records a candidate that was not tried because a block hid it.
 type Skip struct {
+	// Index is the candidate's position in the plan, Round the
+	// retry-until-up round (from 1).
 	Index int
 	Round int
+	// Block is the block that hid it.
 	Block Block
 }
 
 // PreflightFailure records a cloud dropped before any launch because its
 // driver's credential check failed.
 type PreflightFailure struct {
+	// Cloud is the cloud dropped.
 	Cloud string
-	Err   error
+	// Err is what the credential check returned.
+	Err error
 }
 
 // ErrEmptyPlan is returned (wrapped) when the plan has no candidates.
@@ -263,12 +268,16 @@ func (e *ExhaustedError) Unwrap() []error {
 
 // LeftInstance is an instance that could not be terminated.
 type LeftInstance struct {
-	Cloud   string
-	Region  string
-	Zone    string
+	// Cloud, Region and Zone say where it runs (Zone "" when unknown).
+	Cloud  string
+	Region string
+	Zone   string
+	// Cluster is the cluster name it is tagged with.
 	Cluster string
-	ID      string
-	State   string
+	// ID is the provider's instance ID ("(unknown)" when the driver could
+	// not say which instances were left); State its last known state.
+	ID    string
+	State string
 }
 
 // LeakError is returned when a rollback kept failing: the search stopped and

@@ -65,6 +65,7 @@ func (k EventKind) MarshalText() ([]byte, error) { return []byte(k.String()), ni
 // Event is one step of a Provision call. Fields that do not apply to the
 // kind are zero.
 type Event struct {
+	// Kind says what happened, and so which fields are set.
 	Kind EventKind
 	// Time is when the event happened (the engine's clock).
 	Time time.Time
