@@ -438,9 +438,8 @@ func (e *engine) preflightChecks(ctx context.Context) {
 // blocked reports the block hiding candidate pos, checking the call's and
 // the round's blocks and the store.
 func (e *engine) blocked(pos int, capSince time.Time) (Block, bool) {
-	c := &e.plan.Candidates[pos]
-	q := Query{Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
-		InstanceType: c.Offering.InstanceType, Market: c.Market, Now: e.now(), CapacitySince: capSince}
+	q := candidateQuery(&e.plan.Candidates[pos], e.now())
+	q.CapacitySince = capSince
 	if b, ok := e.callBlocks.lookup(&q); ok {
 		return b, true
 	}
@@ -586,9 +585,7 @@ func (e *engine) pastDeadline() bool {
 // call, so that another round could not find anything.
 func (e *engine) allHard() bool {
 	for i := range e.plan.Candidates {
-		c := &e.plan.Candidates[i]
-		q := Query{Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
-			InstanceType: c.Offering.InstanceType, Market: c.Market}
+		q := candidateQuery(&e.plan.Candidates[i], time.Time{})
 		if _, ok := e.callBlocks.lookup(&q); !ok {
 			return false
 		}
@@ -681,13 +678,7 @@ func (e *engine) skip(ctx context.Context, pos, round int, b Block) {
 // commit records a decided outcome: its attempts, its rollbacks, and the
 // block its failure earns.
 func (e *engine) commit(out *outcome) {
-	e.attempts = append(e.attempts, out.attempts...)
-	e.mu.Lock()
-	e.rolled = append(e.rolled, out.rolled...)
-	if out.leak != nil {
-		e.leaks = append(e.leaks, out.leak)
-	}
-	e.mu.Unlock()
+	e.record(out)
 	if !out.failed || out.canceled {
 		return
 	}
@@ -709,12 +700,9 @@ func (e *engine) commit(out *outcome) {
 	}
 }
 
-// discard records an outcome that will not be used and terminates its
-// cluster, if it made one, in the background.
-func (e *engine) discard(ctx context.Context, out *outcome, reason string) {
-	for i := range out.attempts {
-		out.attempts[i].Discarded = true
-	}
+// record keeps an outcome's attempts, rollbacks and leak, whether it is
+// committed or discarded.
+func (e *engine) record(out *outcome) {
 	e.attempts = append(e.attempts, out.attempts...)
 	e.mu.Lock()
 	e.rolled = append(e.rolled, out.rolled...)
@@ -722,6 +710,15 @@ func (e *engine) discard(ctx context.Context, out *outcome, reason string) {
 		e.leaks = append(e.leaks, out.leak)
 	}
 	e.mu.Unlock()
+}
+
+// discard records an outcome that will not be used and terminates its
+// cluster, if it made one, in the background.
+func (e *engine) discard(ctx context.Context, out *outcome, reason string) {
+	for i := range out.attempts {
+		out.attempts[i].Discarded = true
+	}
+	e.record(out)
 	if out.cluster == nil {
 		return
 	}
@@ -813,20 +810,21 @@ func (e *engine) runInto(ctx context.Context, pos, round int, out *outcome) {
 			a.Instances = len(cl.Instances)
 		}
 		if err == nil {
+			var msg string
 			switch live := liveInstances(cl); {
 			case cl == nil || len(cl.Instances) != req.Count:
-				err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
-					Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
-					Message: fmt.Sprintf("the driver reported success with %d of %d instances", a.Instances, req.Count)}
+				msg = fmt.Sprintf("the driver reported success with %d of %d instances", a.Instances, req.Count)
 			case live != req.Count:
 				// A replayed idempotency token (a provision ID reused after
 				// the cluster was terminated), or instances that died at
 				// once: not a running cluster.
-				err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
-					Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone,
-					Message: fmt.Sprintf("the driver reported success, but only %d of %d instances are alive; if the provision ID was reused, use a new one", live, req.Count)}
+				msg = fmt.Sprintf("the driver reported success, but only %d of %d instances are alive; if the provision ID was reused, use a new one", live, req.Count)
 			}
-			a.Err = err
+			if msg != "" {
+				err = &drivers.Error{Class: drivers.ClassUnknown, Code: "IncompleteCluster", Op: "launch",
+					Cloud: c.Offering.Cloud, Region: c.Offering.Region, Zone: c.Offering.Zone, Message: msg}
+				a.Err = err
+			}
 		}
 		if err == nil {
 			out.attempts = append(out.attempts, a)
@@ -1004,21 +1002,28 @@ func (e *engine) terminate(ctx context.Context, cl *drivers.Cluster, pos int, re
 	return l
 }
 
-// liveInstances counts the instances of cl that are not going or gone
-// (terminated, shutting down, stopping, stopped, deleted).
+// liveInstances counts the instances of cl that are not going or gone.
 func liveInstances(cl *drivers.Cluster) int {
 	if cl == nil {
 		return 0
 	}
 	n := 0
 	for i := range cl.Instances {
-		switch cl.Instances[i].State {
-		case "terminated", "shutting-down", "stopping", "stopped", "deleting", "deleted":
-		default:
+		if !gone(cl.Instances[i].State) {
 			n++
 		}
 	}
 	return n
+}
+
+// gone reports whether an instance state means the instance is going or
+// gone.
+func gone(state string) bool {
+	switch state {
+	case "terminated", "shutting-down", "stopping", "stopped", "deleting", "deleted":
+		return true
+	}
+	return false
 }
 
 type suspectKey struct{ cloud, region string }
@@ -1108,7 +1113,7 @@ func (e *engine) sweepRegion(ctx context.Context, k suspectKey, p int, keep map[
 	byZone := map[string]*drivers.Cluster{}
 	var zones []string
 	for _, in := range list {
-		if keep[k.cloud+"/"+in.ID] || liveInstances(&drivers.Cluster{Instances: []drivers.Instance{in}}) == 0 ||
+		if keep[k.cloud+"/"+in.ID] || gone(in.State) ||
 			(!in.LaunchedAt.IsZero() && in.LaunchedAt.Before(e.start)) {
 			continue
 		}

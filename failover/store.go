@@ -119,6 +119,8 @@ func (b *Block) String() string {
 
 // Query asks whether one offering is blocked.
 type Query struct {
+	// Cloud, Region, Zone, InstanceType and Market name the offering, as
+	// in the catalog (Zone "" for a cloud priced per region).
 	Cloud        string
 	Region       string
 	Zone         string
@@ -203,8 +205,7 @@ func (s *MemoryStore) Excluded(cloud, region, zone, instanceType string, m catal
 // Exclude is the exclusion hook optimizer.Rank can take: it reports whether
 // the candidate's offering and market are blocked now, and why.
 func (s *MemoryStore) Exclude(c optimizer.Candidate) (blocked bool, reason string) {
-	_, reason, blocked = s.Excluded(c.Offering.Cloud, c.Offering.Region, c.Offering.Zone, c.Offering.InstanceType, c.Market)
-	return blocked, reason
+	return excluded(s, &c, s.clk.Now())
 }
 
 // Blocks returns the blocks in force now, most recent first.
@@ -241,14 +242,23 @@ func (s *MemoryStore) Clear() {
 // asking at c's time (clock.Real when c is nil).
 func Excluder(s Store, c clock.Clock) func(optimizer.Candidate) (blocked bool, reason string) {
 	c = clock.Or(c)
-	return func(cand optimizer.Candidate) (bool, string) {
-		o := cand.Offering
-		b, ok := s.Lookup(Query{Cloud: o.Cloud, Region: o.Region, Zone: o.Zone, InstanceType: o.InstanceType, Market: cand.Market, Now: c.Now()})
-		if !ok {
-			return false, ""
-		}
-		return true, b.String()
+	return func(cand optimizer.Candidate) (bool, string) { return excluded(s, &cand, c.Now()) }
+}
+
+// excluded asks s whether c's offering and market are blocked at now, and
+// why.
+func excluded(s Store, c *optimizer.Candidate, now time.Time) (bool, string) {
+	b, ok := s.Lookup(candidateQuery(c, now))
+	if !ok {
+		return false, ""
 	}
+	return true, b.String()
+}
+
+// candidateQuery asks about c's offering and market at now.
+func candidateQuery(c *optimizer.Candidate, now time.Time) Query {
+	o := c.Offering
+	return Query{Cloud: o.Cloud, Region: o.Region, Zone: o.Zone, InstanceType: o.InstanceType, Market: c.Market, Now: now}
 }
 
 // anyMarket marks a key that covers both markets.
