@@ -2,6 +2,8 @@ package optimizer
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"github.com/skyhop/skyhop/catalog"
 	"github.com/skyhop/skyhop/resources"
@@ -95,4 +97,23 @@ type Rejection struct {
 	// Count is how many offerings the rejection covers (0 when it concerns
 	// the entry as a whole).
 	Count int `json:"count,omitempty"`
+}
+
+// String renders the rejection for people: the message, the count of
+// offerings in parentheses, and the suggestions ("...; did you mean A100,
+// A10?").
+func (r *Rejection) String() string {
+	var b strings.Builder
+	b.WriteString(r.Message)
+	if r.Count > 0 {
+		b.WriteString(" (")
+		b.WriteString(strconv.Itoa(r.Count))
+		b.WriteString(")")
+	}
+	if len(r.Suggestions) > 0 {
+		b.WriteString("; did you mean ")
+		b.WriteString(strings.Join(r.Suggestions, ", "))
+		b.WriteString("?")
+	}
+	return b.String()
 }

@@ -199,27 +199,8 @@ func (r *ranker) resolve(i int) (*target, bool) {
 	}
 
 	// Region.
-	if res.Region != "" {
-		var keep []string
-		for _, c := range t.clouds {
-			if sp, ok := r.cat.Region(c, res.Region); ok {
-				keep = append(keep, c)
-				t.region[c] = sp
-			}
-		}
-		if len(keep) == 0 {
-			var sugg []string
-			for _, c := range t.clouds {
-				sugg = append(sugg, r.cat.SuggestRegion(c, res.Region, 3)...)
-			}
-			r.reject(i, ReasonUnknownRegion, "", 0, func() string {
-				return fmt.Sprintf("%s: no %s has region %q", label, cloudWords(t.clouds), res.Region)
-			}, sugg...)
-			return nil, false
-		}
-		if !r.single(t, keep, "region "+res.Region) {
-			return nil, false
-		}
+	if res.Region != "" && !r.pin(t, "region", res.Region, t.region, r.cat.Region, r.cat.SuggestRegion, ReasonUnknownRegion) {
+		return nil, false
 	}
 
 	// Zone.
@@ -228,27 +209,8 @@ func (r *ranker) resolve(i int) (*target, bool) {
 	}
 
 	// Instance type.
-	if res.InstanceType != "" {
-		var keep []string
-		for _, c := range t.clouds {
-			if sp, ok := r.cat.InstanceType(c, res.InstanceType); ok {
-				keep = append(keep, c)
-				t.itype[c] = sp
-			}
-		}
-		if len(keep) == 0 {
-			var sugg []string
-			for _, c := range t.clouds {
-				sugg = append(sugg, r.cat.SuggestInstanceType(c, res.InstanceType, 3)...)
-			}
-			r.reject(i, ReasonUnknownInstanceType, "", 0, func() string {
-				return fmt.Sprintf("%s: no %s has instance type %q", label, cloudWords(t.clouds), res.InstanceType)
-			}, sugg...)
-			return nil, false
-		}
-		if !r.single(t, keep, "instance type "+res.InstanceType) {
-			return nil, false
-		}
+	if res.InstanceType != "" && !r.pin(t, "instance type", res.InstanceType, t.itype, r.cat.InstanceType, r.cat.SuggestInstanceType, ReasonUnknownInstanceType) {
+		return nil, false
 	}
 
 	// Accelerators.
@@ -274,6 +236,32 @@ func (r *ranker) resolve(i int) (*target, bool) {
 		}
 	}
 	return t, true
+}
+
+// pin resolves a pinned name (a region, an instance type) in each of
+// t.clouds with lookup, records the catalog's spelling per cloud in
+// spelled, and narrows t.clouds to the clouds that have it. When none has
+// it, the entry is rejected for reason, with suggest's did-you-mean.
+func (r *ranker) pin(t *target, what, name string, spelled map[string]string,
+	lookup func(cloud, name string) (string, bool), suggest func(cloud, name string, n int) []string, reason Reason) bool {
+	var keep []string
+	for _, c := range t.clouds {
+		if sp, ok := lookup(c, name); ok {
+			keep = append(keep, c)
+			spelled[c] = sp
+		}
+	}
+	if len(keep) == 0 {
+		var sugg []string
+		for _, c := range t.clouds {
+			sugg = append(sugg, suggest(c, name, 3)...)
+		}
+		r.reject(t.entry, reason, "", 0, func() string {
+			return fmt.Sprintf("%s: no %s has %s %q", t.label(), cloudWords(t.clouds), what, name)
+		}, sugg...)
+		return false
+	}
+	return r.single(t, keep, what+" "+name)
 }
 
 // single narrows t.clouds to keep; when the cloud was not pinned and several
@@ -579,8 +567,9 @@ type sortKey struct {
 	i     int32
 }
 
-// sort orders r.cands by compareCandidates: it sorts small keys and
-// consults the candidates only to break ties.
+// sort orders r.cands into search order: preference, total hourly cost,
+// then compareTies. It sorts small keys and consults the candidates only to
+// break ties.
 func (r *ranker) sort() {
 	keys := make([]sortKey, len(r.cands))
 	for i := range r.cands {
@@ -666,18 +655,6 @@ func (r *ranker) dropAdjacentRepeats() {
 	r.cands = kept
 }
 
-// compareCandidates is the search order: preference, total hourly cost,
-// then compareTies.
-func compareCandidates(a, b *Candidate) int {
-	if c := cmp.Compare(a.Preference, b.Preference); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.TotalHourly, b.TotalHourly); c != 0 {
-		return c
-	}
-	return compareTies(a, b)
-}
-
 // compareTies breaks ties of equal preference and cost: cloud, region,
 // zone, instance type, accelerators, market, entry.
 func compareTies(a, b *Candidate) int {
@@ -742,24 +719,20 @@ func money(f float64) string {
 // NoCandidatesError is returned by Rank when nothing in the catalog fits
 // the spec. It holds every rejection.
 type NoCandidatesError struct {
+	// Rejected is every rejection, as in Plan.Rejected.
 	Rejected []Rejection
-	Entries  []resources.Resources
+	// Entries are the spec's entries the rejections index, as in
+	// Plan.Entries.
+	Entries []resources.Resources
 }
 
+// Error lists every rejection, one per line, and says what to do.
 func (e *NoCandidatesError) Error() string {
 	var b strings.Builder
 	b.WriteString("optimizer: no launchable resource fits the task")
-	for _, rj := range e.Rejected {
+	for i := range e.Rejected {
 		b.WriteString("\n  - ")
-		b.WriteString(rj.Message)
-		if rj.Count > 0 {
-			fmt.Fprintf(&b, " (%d)", rj.Count)
-		}
-		if len(rj.Suggestions) > 0 {
-			b.WriteString("; did you mean ")
-			b.WriteString(strings.Join(rj.Suggestions, ", "))
-			b.WriteString("?")
-		}
+		b.WriteString(e.Rejected[i].String())
 	}
 	b.WriteString("\nrelax or change the resource requirements (show-gpus lists what the catalog sells)")
 	return b.String()

@@ -427,3 +427,37 @@ func TestRankPlanRejections(t *testing.T) {
 		t.Errorf("disabled clouds: %+v", rj)
 	}
 }
+
+func TestRejectionString(t *testing.T) {
+	for _, tc := range []struct {
+		rj   Rejection
+		want string
+	}{
+		{Rejection{Message: "x: too small"}, "x: too small"},
+		{Rejection{Message: "x: too small", Count: 3}, "x: too small (3)"},
+		{Rejection{Message: "x: unknown", Suggestions: []string{"A100", "A10"}}, "x: unknown; did you mean A100, A10?"},
+		{Rejection{Message: "x: y", Count: 2, Suggestions: []string{"z"}}, "x: y (2); did you mean z?"},
+	} {
+		if got := tc.rj.String(); got != tc.want {
+			t.Errorf("%+v.String() = %q, want %q", tc.rj, got, tc.want)
+		}
+	}
+}
+
+func TestNoCandidatesErrorText(t *testing.T) {
+	_, err := Rank(parse(t, "resources:\n  accelerators: A100x:1\n"), testCatalog(t))
+	var nc *NoCandidatesError
+	if !errors.As(err, &nc) {
+		t.Fatalf("Rank error = %v, want *NoCandidatesError", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"optimizer: no launchable resource fits the task\n  - ",
+		`- resources (A100x:1): unknown accelerator "A100x"; did you mean A100, A10, A10G?`,
+		"\nrelax or change the resource requirements",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error text lacks %q:\n%s", want, msg)
+		}
+	}
+}

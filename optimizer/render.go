@@ -117,15 +117,8 @@ func (p *Plan) WriteTable(w io.Writer) error {
 	}
 	if len(p.Rejected) > 0 {
 		ew.printf("Left out:\n")
-		for _, rj := range p.Rejected {
-			ew.printf("  - %s", rj.Message)
-			if rj.Count > 0 {
-				ew.printf(" (%d)", rj.Count)
-			}
-			if len(rj.Suggestions) > 0 {
-				ew.printf("; did you mean %s?", strings.Join(rj.Suggestions, ", "))
-			}
-			ew.printf("\n")
+		for i := range p.Rejected {
+			ew.printf("  - %s\n", p.Rejected[i].String())
 		}
 	}
 	if p.CatalogSource != "" {
