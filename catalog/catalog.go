@@ -839,19 +839,19 @@ func (c *Catalog) ZoneRegion(cloud, zone string) (string, bool) {
 // (edit distance, then shared prefix), closest first: a did-you-mean for an
 // unknown instance type.
 func (c *Catalog) SuggestInstanceType(cloud, name string, n int) []string {
-	return suggest(name, c.InstanceTypes(cloud), n)
+	return nearNames(name, c.InstanceTypes(cloud), n)
 }
 
 // SuggestRegion returns up to n regions of cloud close to region, closest
 // first; cloud "" means every cloud.
 func (c *Catalog) SuggestRegion(cloud, region string, n int) []string {
 	if cloud != "" {
-		return suggest(region, c.Regions(cloud), n)
+		return nearNames(region, c.Regions(cloud), n)
 	}
 	var all []string
 	for _, cl := range c.clouds {
 		all = append(all, c.regions[cl]...)
 	}
 	slices.Sort(all)
-	return suggest(region, slices.Compact(all), n)
+	return nearNames(region, slices.Compact(all), n)
 }

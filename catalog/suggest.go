@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/skyhop/skyhop/internal/suggest"
 )
 
-// suggest returns up to n names of list close to name: within an edit
+// nearNames returns up to n names of list close to name: within an edit
 // distance of a third of the longer name (at least 2), then names that share
 // a prefix of at least half of name's length; closest first, ties by name.
-func suggest(name string, list []string, n int) []string {
+func nearNames(name string, list []string, n int) []string {
 	q := strings.ToLower(strings.TrimSpace(name))
 	if q == "" || n <= 0 {
 		return nil
@@ -22,7 +24,7 @@ func suggest(name string, list []string, n int) []string {
 	for _, cand := range list {
 		l := strings.ToLower(cand)
 		limit := max(2, max(len(q), len(l))/3)
-		d := editDistance(q, l, limit)
+		d := suggest.DistanceAtMost(q, l, limit)
 		switch {
 		case d <= limit:
 			out = append(out, scored{cand, d})
@@ -49,34 +51,4 @@ func commonPrefix(a, b string) int {
 		i++
 	}
 	return i
-}
-
-// editDistance is the Levenshtein distance of a and b (bytes), or a value
-// above limit as soon as it must exceed limit.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d > limit || -d > limit {
-		return limit + 1
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			rowMin = min(rowMin, cur[j])
-		}
-		if rowMin > limit {
-			return limit + 1
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

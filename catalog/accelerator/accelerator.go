@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/skyhop/skyhop/internal/suggest"
 )
 
 // Kind is the family of an accelerator.
@@ -189,8 +191,8 @@ func (r *Registry) Suggest(name string, n int) []string {
 	}
 	var out []scored
 	for i, l := range r.lower {
-		d := levenshtein(q, l)
 		limit := max(2, max(len(q), len(l))/3)
+		d := suggest.DistanceAtMost(q, l, limit)
 		switch {
 		case d <= limit:
 			out = append(out, scored{r.infos[i].Name, d})
@@ -245,28 +247,4 @@ func quoteList(names []string) string {
 		q[i] = fmt.Sprintf("%q", n)
 	}
 	return strings.Join(q, ", ")
-}
-
-// levenshtein is the edit distance between a and b (bytes; names are ASCII).
-func levenshtein(a, b string) int {
-	if a == b {
-		return 0
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -8,15 +8,17 @@ import (
 )
 
 // Distance is the Levenshtein edit distance between a and b, by bytes.
-func Distance(a, b string) int {
+func Distance(a, b string) int { return DistanceAtMost(a, b, max(len(a), len(b))) }
+
+// DistanceAtMost is Distance(a, b) when that is at most limit, and limit+1
+// otherwise: it stops as soon as the distance must exceed limit, so that
+// scanning a long list of names for close ones stays cheap.
+func DistanceAtMost(a, b string, limit int) int {
 	if a == b {
 		return 0
 	}
-	if len(a) == 0 {
-		return len(b)
-	}
-	if len(b) == 0 {
-		return len(a)
+	if d := len(a) - len(b); d > limit || -d > limit {
+		return limit + 1
 	}
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
@@ -25,12 +27,17 @@ func Distance(a, b string) int {
 	}
 	for i := 1; i <= len(a); i++ {
 		cur[0] = i
+		rowMin := cur[0]
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > limit {
+			return limit + 1
 		}
 		prev, cur = cur, prev
 	}

@@ -18,6 +18,21 @@ func TestDistance(t *testing.T) {
 	}
 }
 
+func TestDistanceAtMost(t *testing.T) {
+	for _, tc := range []struct {
+		a, b  string
+		limit int
+		want  int
+	}{
+		{"kitten", "sitting", 3, 3}, {"kitten", "sitting", 2, 3}, {"kitten", "sitting", 10, 3},
+		{"a", "abcdef", 2, 3}, {"abc", "xyz", 1, 2}, {"same", "same", 0, 0}, {"", "ab", 2, 2},
+	} {
+		if got := DistanceAtMost(tc.a, tc.b, tc.limit); got != tc.want {
+			t.Errorf("DistanceAtMost(%q, %q, %d) = %d, want %d", tc.a, tc.b, tc.limit, got, tc.want)
+		}
+	}
+}
+
 func TestClosest(t *testing.T) {
 	keys := []string{"accelerators", "cpus", "memory", "tpu_name", "tpu_vm", "idle_minutes", "resources"}
 	for _, tc := range []struct {
