@@ -27,6 +27,7 @@ type ParseError struct {
 	Err error
 }
 
+// Error renders "catalog: file:line:column: column Field: what is wrong".
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	b.WriteString("catalog: ")

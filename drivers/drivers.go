@@ -51,6 +51,8 @@ type Driver interface {
 // engine calls it once per Provision call (preflight); a failure drops the
 // driver's cloud with the reason.
 type CredentialChecker interface {
+	// CheckCredentials returns nil when the driver can work, else why not,
+	// preferably as an *Error of class ClassPermission or ClassInvalid.
 	CheckCredentials(ctx context.Context) error
 }
 

@@ -5,6 +5,7 @@ import "fmt"
 // Position is a place in the YAML source: 1-based line and column. The zero
 // value means unknown.
 type Position struct {
+	// Line and Column are 1-based, as the YAML parser reports them.
 	Line   int
 	Column int
 }

@@ -219,10 +219,13 @@ func IsTPU(name string) bool { return strings.Contains(strings.ToLower(name), "t
 
 // UnknownError reports an accelerator name the registry does not know.
 type UnknownError struct {
-	Name        string
+	// Name is the name as given.
+	Name string
+	// Suggestions are known names close to it, closest first.
 	Suggestions []string
 }
 
+// Error renders the name and the suggestions as a did-you-mean.
 func (e *UnknownError) Error() string {
 	msg := fmt.Sprintf("unknown accelerator %q", e.Name)
 	if len(e.Suggestions) > 0 {
@@ -233,10 +236,13 @@ func (e *UnknownError) Error() string {
 
 // AmbiguousError reports a name that is a part of several accelerator names.
 type AmbiguousError struct {
-	Name    string
+	// Name is the name as given.
+	Name string
+	// Choices are the canonical names that contain it, sorted.
 	Choices []string
 }
 
+// Error renders the name and every choice.
 func (e *AmbiguousError) Error() string {
 	return fmt.Sprintf("accelerator name %q is ambiguous; choose one of %s", e.Name, quoteList(e.Choices))
 }

@@ -70,6 +70,7 @@ type HarnessMaker func(ctx context.Context, t *testing.T) (Harness, error)
 // returns why test (a subtest name such as "IdempotencyToken" or
 // "Fault/Throttle") must be skipped, or "" to run it.
 type Skipper interface {
+	// SkipReason returns why test must be skipped, or "" to run it.
 	SkipReason(test string) string
 }
 
