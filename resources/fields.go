@@ -580,7 +580,15 @@ func autostopMinutes(s string) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	factor := map[string]int{"": 1, "m": 1, "h": 60, "d": 60 * 24, "w": 60 * 24 * 7}[strings.ToLower(m[2])]
+	factor := 1 // "" and "m"
+	switch strings.ToLower(m[2]) {
+	case "h":
+		factor = 60
+	case "d":
+		factor = 60 * 24
+	case "w":
+		factor = 60 * 24 * 7
+	}
 	if n > math.MaxInt32/factor {
 		return 0, false
 	}
