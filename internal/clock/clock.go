@@ -8,6 +8,7 @@ package clock
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -85,6 +86,13 @@ func (m *Manual) Sleep(ctx context.Context, d time.Duration) error {
 	case <-w.ch:
 		return nil
 	case <-ctx.Done():
+		// Forget the waiter, so that Sleepers counts only goroutines
+		// still waiting and the list does not grow with canceled sleeps.
+		m.mu.Lock()
+		if i := slices.IndexFunc(m.waiters, func(x waiter) bool { return x.ch == w.ch }); i >= 0 {
+			m.waiters = slices.Delete(m.waiters, i, i+1)
+		}
+		m.mu.Unlock()
 		return ctx.Err()
 	}
 }
