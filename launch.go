@@ -33,7 +33,9 @@ func WithRankOptions(opts ...optimizer.Option) Option {
 }
 
 // WithProvisionOptions passes options to failover.Provision (events,
-// parallel probing, retry-until-up, cluster name, ...).
+// parallel probing, retry-until-up, cluster name, ...). Share an
+// availability store with WithStore, not failover.WithStore: only then do
+// the plan's exclusions and the walk use the same store.
 func WithProvisionOptions(opts ...failover.Option) Option {
 	return func(c *config) { c.provide = append(c.provide, opts...) }
 }
