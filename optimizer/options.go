@@ -24,10 +24,11 @@ type ExcludeFunc func(c Candidate) (excluded bool, reason string)
 
 // WithClouds enables only these clouds (case-insensitive); the others'
 // offerings are left out, and an entry pinned to a disabled cloud is
-// rejected. By default every cloud of the catalog is enabled.
+// rejected. By default every cloud of the catalog is enabled; WithClouds
+// with no names enables none. A later WithClouds replaces an earlier one.
 func WithClouds(clouds ...string) Option {
 	return func(c *config) {
-		c.clouds = c.clouds[:0]
+		c.clouds = make([]string, 0, len(clouds))
 		for _, cl := range clouds {
 			if cl = strings.ToLower(strings.TrimSpace(cl)); cl != "" {
 				c.clouds = append(c.clouds, cl)

@@ -136,6 +136,15 @@ func TestRankOrder(t *testing.T) {
 			},
 		},
 		{
+			name: "a later WithClouds replaces an earlier one",
+			yaml: "resources:\n  accelerators: A100:8\n",
+			opts: []Option{WithClouds("gcp"), WithClouds("aws")},
+			want: []string{
+				"0 aws us-east-1/use1-az1 p4d.24xlarge A100:8 on-demand $32.77",
+				"0 aws us-west-2/usw2-az1 p4d.24xlarge A100:8 on-demand $32.77",
+			},
+		},
+		{
 			name: "the exclusion hook hides candidates",
 			yaml: "resources:\n  accelerators: A100:8\n",
 			opts: []Option{WithExclude(func(c Candidate) (bool, string) {
@@ -244,6 +253,8 @@ func TestRankRejections(t *testing.T) {
 		{name: "zero count", yaml: "resources:\n  accelerators: A100:0\n", reason: ReasonAcceleratorCount, msg: "no offering has 0 of A100"},
 		{name: "unknown cloud", yaml: "resources:\n  cloud: lambda\n", reason: ReasonUnknownCloud, msg: "the catalog has no offerings on lambda (it has aws, azure, gcp)"},
 		{name: "disabled cloud", yaml: "resources:\n  infra: gcp\n", opts: []Option{WithClouds("aws")}, reason: ReasonCloudDisabled, msg: "cloud gcp is not enabled"},
+		{name: "no cloud enabled", yaml: "resources:\n  accelerators: A100:8\n", opts: []Option{WithClouds()}, entry: -1,
+			reason: ReasonCloudDisabled, msg: "clouds not enabled, left out: aws, azure, gcp"},
 		{name: "unknown region", yaml: "resources:\n  infra: gcp/us-centrall\n", reason: ReasonUnknownRegion, msg: `no cloud gcp has region "us-centrall"`, sugg: []string{"us-central1"}},
 		{name: "zone in another region", yaml: "resources:\n  infra: gcp/us-west1/us-central1-a\n", reason: ReasonZoneNotInRegion, msg: "zone us-central1-a is in gcp us-central1, not in region us-west1"},
 		{name: "unknown zone", yaml: "resources:\n  infra: gcp/us-central1/us-central1-z\n", reason: ReasonUnknownZone, msg: `no cloud gcp has zone "us-central1-z"`,
