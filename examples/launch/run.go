@@ -288,7 +288,7 @@ type world struct {
 // world builds the catalog and the drivers the flags ask for.
 func (l *launcher) world() (*world, error) {
 	o := l.opts
-	w := &world{catalog: catalog.Default()}
+	w := &world{}
 	if o.catalog != "" {
 		cat, err := catalog.LoadFile(o.catalog, "")
 		if err != nil {
@@ -297,19 +297,27 @@ func (l *launcher) world() (*world, error) {
 		w.catalog = cat
 	}
 	if o.clouds != "" {
+		if w.catalog == nil {
+			w.catalog = catalog.Default()
+		}
 		return w, l.realClouds(w)
 	}
 	sc, err := l.loadScenario()
 	if err != nil {
 		return nil, err
 	}
-	if len(sc.Offerings) > 0 && o.catalog == "" {
-		// A scenario with its own offerings is its own world.
+	switch {
+	case w.catalog != nil:
+	case len(sc.Offerings) > 0:
+		// A scenario with its own offerings is its own world; the
+		// embedded catalog is not even decoded.
 		cat, err := catalog.New(sc.Offerings, catalog.WithSource(catalog.Source{Name: "scenario " + scenarioName(sc, o.scenario)}))
 		if err != nil {
 			return nil, fmt.Errorf("scenario offerings: %w", err)
 		}
 		w.catalog = cat
+	default:
+		w.catalog = catalog.Default()
 	}
 	w.scenario = sc
 	w.clouds = w.catalog.Clouds()
