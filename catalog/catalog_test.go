@@ -278,3 +278,45 @@ func TestZeroCatalog(t *testing.T) {
 		t.Error("the zero Catalog is not empty")
 	}
 }
+
+func TestWithRegistry(t *testing.T) {
+	reg := accelerator.MustRegistry(append(accelerator.Default().All(),
+		accelerator.Info{Name: "Maia-100", Manufacturer: "Microsoft", MemoryGiB: 64, Aliases: []string{"maia"}})...)
+	offs := []Offering{
+		{Cloud: "azure", InstanceType: "Standard_M1", Region: "eastus", VCPUs: 8, MemoryGiB: 64, Accelerator: "MAIA", AcceleratorCount: 1, Price: 5},
+		{Cloud: "azure", InstanceType: "Standard_X1", Region: "eastus", VCPUs: 8, MemoryGiB: 64, Accelerator: "Xcel", AcceleratorCount: 1, Price: 6},
+	}
+	cat, err := New(offs, WithRegistry(reg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The alias is canonicalised and the memory filled from the registry.
+	got := cat.ByAccelerator("maia-100")
+	if len(got) != 1 || got[0].Accelerator != "Maia-100" || got[0].AcceleratorMemoryGiB != 64 {
+		t.Fatalf("ByAccelerator(maia-100) = %+v, want the Maia-100 offering with 64 GiB", got)
+	}
+	if len(cat.ByAccelerator("maia")) != 1 {
+		t.Error("ByAccelerator(maia): the alias does not find the offering")
+	}
+	// A name the registry does not know is kept, and the catalog's
+	// registry learns it.
+	if in, ok := cat.Registry().Lookup("xcel"); !ok || in.Name != "Xcel" {
+		t.Errorf("Registry().Lookup(xcel) = %+v, %v; want the custom accelerator", in, ok)
+	}
+	// Without the option the name stays as written: a custom accelerator.
+	plain, err := New(offs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := plain.ByAccelerator("maia"); len(got) != 1 || got[0].Accelerator != "MAIA" || got[0].AcceleratorMemoryGiB != 0 {
+		t.Errorf("without WithRegistry, ByAccelerator(maia) = %+v, want the offering as MAIA without memory", got)
+	}
+	// Apply keeps the catalog's registry.
+	again, err := cat.Apply(WithDiscount("azure", 0.5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := again.ByAccelerator("maia"); len(o) != 1 || o[0].Price != 2.5 {
+		t.Errorf("after Apply, ByAccelerator(maia) = %+v, want one offering at 2.5", o)
+	}
+}

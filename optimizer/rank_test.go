@@ -472,3 +472,35 @@ func TestNoCandidatesErrorText(t *testing.T) {
 		}
 	}
 }
+
+func TestWithHours(t *testing.T) {
+	spec := parse(t, "num_nodes: 2\nresources:\n  accelerators: A100:8\n  infra: gcp\n")
+	for _, tc := range []struct {
+		opts  []Option
+		hours float64
+		line  string
+	}{
+		{nil, 1, "Estimated cost: $58.78 / hour\n"},
+		{[]Option{WithHours(10)}, 10, "Estimated cost: $587.80 for 10 hours\n"},
+		{[]Option{WithHours(0.5)}, 0.5, "Estimated cost: $29.39 for 0.5 hours\n"},
+		{[]Option{WithHours(-3)}, 1, "Estimated cost: $58.78 / hour\n"}, // ignored
+	} {
+		plan, err := Rank(spec, testCatalog(t), tc.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plan.Hours != tc.hours {
+			t.Errorf("Hours = %v, want %v", plan.Hours, tc.hours)
+		}
+		if got, want := plan.EstimatedCost(), plan.Candidates[0].TotalHourly*tc.hours; got != want {
+			t.Errorf("EstimatedCost() = %v, want %v", got, want)
+		}
+		var buf bytes.Buffer
+		if err := plan.WriteTable(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), tc.line) {
+			t.Errorf("hours %v: table lacks %q:\n%s", tc.hours, tc.line, buf.String())
+		}
+	}
+}

@@ -924,3 +924,27 @@ func reportCPU(b *testing.B, start time.Duration) {
 		}
 	}
 }
+
+func TestResetCalls(t *testing.T) {
+	fc := newFake(t)
+	ctx := context.Background()
+	d := fc.Driver("gcp")
+	if _, err := d.Launch(ctx, gcpReq); err != nil {
+		t.Fatal(err)
+	}
+	fc.ResetCalls()
+	if calls := fc.Calls(); len(calls) != 0 {
+		t.Fatalf("Calls() after ResetCalls = %+v, want none", calls)
+	}
+	// The numbering goes on, and the inventory is untouched.
+	if _, err := d.ListInstances(ctx, "c1", ""); err != nil {
+		t.Fatal(err)
+	}
+	calls := fc.Calls()
+	if len(calls) != 1 || calls[0].Op != OpList || calls[0].Seq != 2 {
+		t.Errorf("Calls() = %+v, want one list call numbered 2", calls)
+	}
+	if n := fc.LiveCount(); n != 1 {
+		t.Errorf("LiveCount() = %d after ResetCalls, want 1", n)
+	}
+}
