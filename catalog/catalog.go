@@ -361,36 +361,22 @@ func intern(offs []Offering) *ids {
 		}
 		return v
 	}
-	var prev *Offering
+	// Consecutive rows often share strings: skip the map then.
+	put := func(dst []int32, i int, s string, same bool) {
+		if same {
+			dst[i] = dst[i-1]
+		} else {
+			dst[i] = id(s)
+		}
+	}
 	for i := range offs {
-		o := &offs[i]
-		// Consecutive rows often share strings: skip the map then.
-		if prev != nil && o.Cloud == prev.Cloud {
-			in.cloud[i] = in.cloud[i-1]
-		} else {
-			in.cloud[i] = id(o.Cloud)
-		}
-		if prev != nil && o.InstanceType == prev.InstanceType {
-			in.typ[i] = in.typ[i-1]
-		} else {
-			in.typ[i] = id(o.InstanceType)
-		}
-		if prev != nil && o.Region == prev.Region {
-			in.region[i] = in.region[i-1]
-		} else {
-			in.region[i] = id(o.Region)
-		}
-		if prev != nil && o.Zone == prev.Zone {
-			in.zone[i] = in.zone[i-1]
-		} else {
-			in.zone[i] = id(o.Zone)
-		}
-		if prev != nil && o.Accelerator == prev.Accelerator {
-			in.acc[i] = in.acc[i-1]
-		} else {
-			in.acc[i] = id(o.Accelerator)
-		}
-		prev = o
+		o, p := &offs[i], &offs[max(i-1, 0)]
+		first := i == 0
+		put(in.cloud, i, o.Cloud, !first && o.Cloud == p.Cloud)
+		put(in.typ, i, o.InstanceType, !first && o.InstanceType == p.InstanceType)
+		put(in.region, i, o.Region, !first && o.Region == p.Region)
+		put(in.zone, i, o.Zone, !first && o.Zone == p.Zone)
+		put(in.acc, i, o.Accelerator, !first && o.Accelerator == p.Accelerator)
 	}
 	return in
 }
