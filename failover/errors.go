@@ -214,6 +214,9 @@ func (e *ExhaustedError) skipSummary() string {
 }
 
 func (e *ExhaustedError) hint() string {
+	if e.Cause != nil {
+		return ""
+	}
 	var classes [8]bool
 	for _, a := range e.Attempts {
 		if a.Err != nil && int(a.Class) < len(classes) {
@@ -226,9 +229,6 @@ func (e *ExhaustedError) hint() string {
 		}
 	}
 	var hints []string
-	if e.Cause != nil {
-		return ""
-	}
 	if len(e.Preflight) > 0 || classes[drivers.ClassPermission] {
 		hints = append(hints, "check the credentials and permissions of the clouds that refused")
 	}
