@@ -8,6 +8,7 @@ import (
 	"github.com/skyhop/skyhop/catalog"
 	"github.com/skyhop/skyhop/drivers"
 	"github.com/skyhop/skyhop/failover"
+	"github.com/skyhop/skyhop/internal/clock"
 	"github.com/skyhop/skyhop/optimizer"
 	"github.com/skyhop/skyhop/resources"
 )
@@ -16,12 +17,18 @@ import (
 type Option func(*config)
 
 type config struct {
+	clock    clock.Clock
 	catalog  *catalog.Catalog
 	rank     []optimizer.Option
 	provide  []failover.Option
 	store    failover.Store
 	planSink func(*optimizer.Plan)
 }
+
+// WithClock sets the clock of the whole launch: the store's block times,
+// the plan's exclusions and the engine's backoff and waits (default: the
+// wall clock). Tests pass a clock they drive.
+func WithClock(c clock.Clock) Option { return func(cfg *config) { cfg.clock = c } }
 
 // WithCatalog ranks against cat instead of catalog.Default().
 func WithCatalog(cat *catalog.Catalog) Option { return func(c *config) { c.catalog = cat } }
@@ -83,9 +90,9 @@ func Launch(ctx context.Context, task []byte, ds []drivers.Driver, opts ...Optio
 	}
 	store := cfg.store
 	if store == nil {
-		store = failover.NewMemoryStore(nil)
+		store = failover.NewMemoryStore(cfg.clock)
 	}
-	rank := append([]optimizer.Option{optimizer.WithClouds(clouds...), optimizer.WithExclude(failover.Excluder(store, nil))}, cfg.rank...)
+	rank := append([]optimizer.Option{optimizer.WithClouds(clouds...), optimizer.WithExclude(failover.Excluder(store, cfg.clock))}, cfg.rank...)
 	plan, err := optimizer.Rank(spec, cat, rank...)
 	if err != nil {
 		return nil, fmt.Errorf("skyhop: %w", err)
@@ -93,6 +100,10 @@ func Launch(ctx context.Context, task []byte, ds []drivers.Driver, opts ...Optio
 	if cfg.planSink != nil {
 		cfg.planSink(plan)
 	}
-	provide := append([]failover.Option{failover.WithStore(store)}, cfg.provide...)
+	provide := []failover.Option{failover.WithStore(store)}
+	if cfg.clock != nil {
+		provide = append(provide, failover.WithClock(cfg.clock))
+	}
+	provide = append(provide, cfg.provide...)
 	return failover.Provision(ctx, plan, ds, provide...)
 }

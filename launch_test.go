@@ -11,6 +11,7 @@ import (
 	"github.com/skyhop/skyhop/drivers"
 	"github.com/skyhop/skyhop/drivers/fake"
 	"github.com/skyhop/skyhop/failover"
+	"github.com/skyhop/skyhop/internal/clock"
 	"github.com/skyhop/skyhop/optimizer"
 	"github.com/skyhop/skyhop/resources"
 )
@@ -142,6 +143,37 @@ func TestLaunchSharedStore(t *testing.T) {
 	}
 	if len(second.Attempts) != 1 || second.Attempts[0].Candidate.Offering.Cloud != "gcp" {
 		t.Errorf("second launch attempts = %+v, want one GCP success", second.Attempts)
+	}
+	if err := cloud.CheckNoLeaks(first.Cluster, second.Cluster); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestLaunchClock(t *testing.T) {
+	// With a clock of its own, the launch times its blocks on it: the AWS
+	// stockout blocks AWS until the clock's now + the capacity TTL, and once
+	// that clock moves past it the next launch tries AWS again.
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	clk := clock.NewManual(start)
+	cloud := fake.New(fake.WithOfferings(launchOfferings...),
+		fake.WithFaults(fake.Fault{Cloud: "aws", Code: "InsufficientInstanceCapacity", Times: 1}))
+	store := failover.NewMemoryStore(clk)
+	opts := []skyhop.Option{skyhop.WithCatalog(launchCatalog(t)), skyhop.WithStore(store), skyhop.WithClock(clk)}
+	first, err := skyhop.Launch(context.Background(), []byte(a100Task), cloud.Drivers(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := store.Blocks()
+	if len(blocks) != 1 || !blocks[0].Until.Equal(start.Add(failover.DefaultCapacityTTL)) {
+		t.Fatalf("blocks = %+v, want one AWS block until %v", blocks, start.Add(failover.DefaultCapacityTTL))
+	}
+	clk.Advance(failover.DefaultCapacityTTL + time.Second)
+	second, err := skyhop.Launch(context.Background(), []byte(a100Task), cloud.Drivers(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := second.Candidate.Offering.Cloud; got != "aws" {
+		t.Errorf("after the block expired the launch went to %s, want aws", got)
 	}
 	if err := cloud.CheckNoLeaks(first.Cluster, second.Cluster); err != nil {
 		t.Error(err)

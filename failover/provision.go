@@ -1016,11 +1016,12 @@ func liveInstances(cl *drivers.Cluster) int {
 	return n
 }
 
-// gone reports whether an instance state means the instance is going or
-// gone.
+// gone reports whether an instance state means the instance is being
+// terminated or is gone (no longer billable once the provider finishes). A
+// stopped instance is not gone: its disks are still billed.
 func gone(state string) bool {
 	switch state {
-	case "terminated", "shutting-down", "stopping", "stopped", "deleting", "deleted":
+	case "terminated", "shutting-down", "deleting", "deleted":
 		return true
 	}
 	return false
@@ -1141,7 +1142,7 @@ func (e *engine) sweepRegion(ctx context.Context, k suspectKey, p int, keep map[
 func survivors(cl *drivers.Cluster, listed []drivers.Instance) []drivers.Instance {
 	var out []drivers.Instance
 	for _, in := range listed {
-		if in.State == "terminated" {
+		if gone(in.State) {
 			continue
 		}
 		for _, own := range cl.Instances {
