@@ -190,9 +190,6 @@ func New(ctx context.Context, opts ...Option) (*Driver, error) {
 		if o.creds != nil {
 			lo = append(lo, config.WithCredentialsProvider(o.creds))
 		}
-		if o.httpClient != nil {
-			lo = append(lo, config.WithHTTPClient(o.httpClient))
-		}
 		var err error
 		cfg, err = config.LoadDefaultConfig(ctx, lo...)
 		if err != nil {
