@@ -78,9 +78,12 @@ func classify(err error, op, region, zone string) error {
 	var se *v4.SigningError
 	var rse *smithyhttp.RequestSendError
 	switch {
-	case errors.As(err, &se):
+	case errors.As(err, &se) || (re == nil && strings.Contains(err.Error(), "get identity: ")):
+		// The SDK could not get credentials to sign with (it reports
+		// this as "get identity: get credentials: ..." with no type of
+		// its own, or as a signing error).
 		out.Class, out.Scope, out.Code = drivers.ClassPermission, drivers.ScopeCloud, CodeNoCredentials
-		out.Message = "no usable AWS credentials (" + se.Err.Error() + "); set AWS_PROFILE or AWS_ACCESS_KEY_ID and " +
+		out.Message = "no usable AWS credentials (" + err.Error() + "); set AWS_PROFILE or AWS_ACCESS_KEY_ID and " +
 			"AWS_SECRET_ACCESS_KEY, run `aws sso login`, or pass aws.WithCredentials"
 	case errors.As(err, &rse):
 		out.Class, out.Scope, out.Code = drivers.ClassTransient, drivers.ScopeDefault, CodeRequestSend

@@ -37,8 +37,16 @@ type Fault struct {
 	Code    string
 	Status  int
 	Message string
+	// Body, when not empty, is served verbatim (with Status, default 500)
+	// instead of an EC2 error body: an emulator's traceback, a load
+	// balancer's HTML page.
+	Body string
 
-	// Times is how many matching requests fail; 0 means every one.
+	// Skip lets the first Skip matching requests through untouched
+	// before the fault applies.
+	Skip int
+	// Times is how many matching requests fail (after Skip); 0 means
+	// every one.
 	Times int
 
 	// Hold forwards the request to moto (so that it takes effect), then
@@ -53,6 +61,11 @@ type Fault struct {
 	// "Server.InsufficientInstanceCapacity").
 	Kill       int
 	KillReason string
+
+	// Pending forwards a DescribeInstances to moto and shows every running
+	// instance of the answer as pending: instances that never come up, for
+	// launch-timeout and cancellation tests.
+	Pending bool
 }
 
 // Call is one EC2 request the proxy saw.
@@ -95,6 +108,7 @@ type FaultProxy struct {
 
 type armed struct {
 	Fault
+	skip int
 	left int // -1: forever
 }
 
@@ -114,6 +128,9 @@ func NewFaultProxy(target string) (*FaultProxy, error) {
 			r.Out.Header.Del("Accept-Encoding")
 		},
 		ModifyResponse: p.modifyResponse,
+		// A client that went away (a cancelled test) is no error worth
+		// printing.
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, _ error) { w.WriteHeader(http.StatusBadGateway) },
 	}
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
 	p.URL = p.srv.URL
@@ -137,7 +154,7 @@ func (p *FaultProxy) Inject(f Fault) {
 		left = -1
 	}
 	p.mu.Lock()
-	p.faults = append(p.faults, &armed{Fault: f, left: left})
+	p.faults = append(p.faults, &armed{Fault: f, skip: f.Skip, left: left})
 	p.mu.Unlock()
 }
 
@@ -203,6 +220,18 @@ func (p *FaultProxy) serve(w http.ResponseWriter, r *http.Request) {
 			f = &Fault{Code: "Unsupported"}
 		}
 	}
+	if f != nil && f.Body != "" {
+		status := f.Status
+		if status == 0 {
+			status = http.StatusInternalServerError
+		}
+		call.Served = fmt.Sprintf("HTTP %d", status)
+		p.record(call)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, f.Body)
+		return
+	}
 	if f != nil && f.Code != "" {
 		status := f.Status
 		if status == 0 {
@@ -256,6 +285,11 @@ func (p *FaultProxy) match(ctx context.Context, c *Call) *Fault {
 		if a.left == 0 {
 			p.mu.Unlock()
 			continue
+		}
+		if a.skip > 0 {
+			a.skip--
+			p.mu.Unlock()
+			return nil
 		}
 		if a.left > 0 {
 			a.left--
@@ -312,12 +346,19 @@ func (p *FaultProxy) modifyResponse(resp *http.Response) error {
 		p.mu.Lock()
 		n := len(p.victims)
 		p.mu.Unlock()
-		if n > 0 {
+		pend := pd.fault != nil && pd.fault.Pending
+		if n > 0 || pend {
 			body, err := readBody(resp)
 			if err != nil {
 				return err
 			}
-			setBody(resp, p.rewriteReasons(body))
+			if n > 0 {
+				body = p.rewriteReasons(body)
+			}
+			if pend {
+				body = runningRe.ReplaceAll(body, []byte("<code>0</code>${1}<name>pending</name>"))
+			}
+			setBody(resp, body)
 		}
 	}
 	if pd.fault != nil && pd.fault.Hold > 0 {
@@ -326,12 +367,57 @@ func (p *FaultProxy) modifyResponse(resp *http.Response) error {
 	return nil
 }
 
+var runningRe = regexp.MustCompile(`<code>16</code>(\s*)<name>running</name>`)
+
 var instanceIDRe = regexp.MustCompile(`<instanceId>(i-[0-9a-f]+)</instanceId>`)
 
+// instanceItems returns the spans of the instance items of an EC2 answer:
+// the top-level <item> elements of every <instancesSet>.
+func instanceItems(body []byte) [][2]int {
+	var spans [][2]int
+	s := string(body)
+	off := 0
+sets:
+	for {
+		i := strings.Index(s[off:], "<instancesSet>")
+		if i < 0 {
+			return spans
+		}
+		pos := off + i + len("<instancesSet>")
+		depth, start := 0, 0
+		for {
+			next := strings.IndexByte(s[pos:], '<')
+			if next < 0 {
+				return spans
+			}
+			pos += next
+			switch {
+			case strings.HasPrefix(s[pos:], "<item>"):
+				if depth == 0 {
+					start = pos
+				}
+				depth++
+			case strings.HasPrefix(s[pos:], "</item>"):
+				depth--
+				if depth == 0 {
+					spans = append(spans, [2]int{start, pos + len("</item>")})
+				}
+			case depth == 0 && strings.HasPrefix(s[pos:], "</instancesSet>"):
+				off = pos
+				continue sets
+			}
+			pos++
+		}
+	}
+}
+
+// instanceIDs returns the IDs of the instances of an EC2 answer, in order.
 func instanceIDs(body []byte) []string {
 	var ids []string
-	for _, m := range instanceIDRe.FindAllSubmatch(body, -1) {
-		ids = append(ids, string(m[1]))
+	for _, sp := range instanceItems(body) {
+		if m := instanceIDRe.FindSubmatch(body[sp[0]:sp[1]]); m != nil {
+			ids = append(ids, string(m[1]))
+		}
 	}
 	return ids
 }
@@ -342,28 +428,24 @@ func (p *FaultProxy) rewriteReasons(body []byte) []byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := string(body)
-	locs := instanceIDRe.FindAllStringSubmatchIndex(s, -1)
-	if len(locs) == 0 {
-		return body
-	}
 	var b strings.Builder
 	prev := 0
-	for i, l := range locs {
-		end := len(s)
-		if i+1 < len(locs) {
-			end = locs[i+1][0]
+	for _, sp := range instanceItems(body) {
+		item := s[sp[0]:sp[1]]
+		m := instanceIDRe.FindStringSubmatch(item)
+		if m == nil {
+			continue
 		}
-		reason, ok := p.victims[s[l[2]:l[3]]]
+		reason, ok := p.victims[m[1]]
 		if !ok {
 			continue
 		}
-		b.WriteString(s[prev:l[0]])
-		seg := s[l[0]:end]
-		seg = strings.Replace(seg, "Client.UserInitiatedShutdown: User initiated shutdown",
+		item = strings.Replace(item, "Client.UserInitiatedShutdown: User initiated shutdown",
 			reason+": "+reasonMessage(reason), 1)
-		seg = strings.Replace(seg, "Client.UserInitiatedShutdown", reason, 1)
-		b.WriteString(seg)
-		prev = end
+		item = strings.Replace(item, "<code>Client.UserInitiatedShutdown</code>", "<code>"+reason+"</code>", 1)
+		b.WriteString(s[prev:sp[0]])
+		b.WriteString(item)
+		prev = sp[1]
 	}
 	b.WriteString(s[prev:])
 	return []byte(b.String())
