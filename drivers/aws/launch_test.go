@@ -3,6 +3,7 @@ package aws_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -568,4 +569,25 @@ func TestInvalidRequests(t *testing.T) {
 	if _, err := d.Launch(cctx, drivers.LaunchRequest{ClusterName: "x", InstanceType: "g5.xlarge", Region: east}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Launch with a cancelled context = %v", err)
 	}
+}
+
+// A launch and termination of one instance on moto, through the proxy:
+// mostly moto's own time; the driver's share is the calls it makes.
+func BenchmarkLaunchTerminate(b *testing.B) {
+	e := newEnv(b)
+	ctx := context.Background()
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		i++
+		cl, err := e.d.Launch(ctx, drivers.LaunchRequest{ClusterName: "bench", InstanceType: "g5.xlarge",
+			Region: east, Zone: eastAID, Image: eastAMI, Token: fmt.Sprint("bench-", i)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := e.d.Terminate(ctx, cl); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(e.proxy.Calls()))/float64(i), "calls/op")
 }
