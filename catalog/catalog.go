@@ -35,7 +35,8 @@ func CountMatches(have, want float64) bool { return math.Abs(have-want) <= Count
 //     AcceleratorCount, Region, Zone): ByCloud, ByInstanceType.
 //
 // Names compare byte-wise; CPU-only offerings (Accelerator "") come first in
-// accelerator order.
+// accelerator order. Get a catalog from Default, Load, LoadFile, New, Merge
+// or Apply; the zero Catalog is empty.
 type Catalog struct {
 	offs   []Offering  // accelerator order
 	byAcc  []*Offering // &offs[i], accelerator order
@@ -153,6 +154,9 @@ func build(offs []Offering, cfg *config, src Source) (*Catalog, error) {
 	}
 	if len(cfg.rules) > 0 {
 		applyRules(offs, cfg.rules, baseReg)
+		if cfg.source == nil {
+			src.Name += fmt.Sprintf(" with %d price rule(s)", len(cfg.rules))
+		}
 	}
 	if !slices.IsSortedFunc(offs, compareAcc) {
 		slices.SortFunc(offs, compareAcc)
@@ -167,7 +171,7 @@ func build(offs []Offering, cfg *config, src Source) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.registry = reg
+	c.setRegistry(reg)
 	return c, nil
 }
 
@@ -415,15 +419,18 @@ func (c *Catalog) index(in *ids) {
 		i = j
 	}
 
-	// Rank of each string in byte order, so ids compare as strings do.
-	order := make([]int32, ns)
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(in.strs[a], in.strs[b]) })
+	// Rank of each string in byte order, so ids compare as strings do
+	// (the identity when the table is sorted, as a snapshot's is).
 	rank := make([]int32, ns)
-	for r, i := range order {
-		rank[i] = int32(r)
+	for i := range rank {
+		rank[i] = int32(i)
+	}
+	if !slices.IsSorted(in.strs) {
+		order := slices.Clone(rank)
+		slices.SortFunc(order, func(a, b int32) int { return strings.Compare(in.strs[a], in.strs[b]) })
+		for r, i := range order {
+			rank[i] = int32(r)
+		}
 	}
 
 	// Clouds: dense small indices, sorted by name.
@@ -598,6 +605,23 @@ func registryFor(base *accelerator.Registry, names []string) (*accelerator.Regis
 	return r, nil
 }
 
+// setRegistry sets c's registry and indexes the aliases it knows for the
+// accelerators of the data.
+func (c *Catalog) setRegistry(r *accelerator.Registry) {
+	c.registry = r
+	for _, in := range r.All() {
+		sp, ok := c.accIdx[strings.ToLower(in.Name)]
+		if !ok {
+			continue
+		}
+		for _, a := range in.Aliases {
+			if _, taken := c.accIdx[strings.ToLower(a)]; !taken {
+				c.accIdx[strings.ToLower(a)] = sp
+			}
+		}
+	}
+}
+
 // Len returns the number of offerings.
 func (c *Catalog) Len() int { return len(c.offs) }
 
@@ -630,18 +654,45 @@ func (c *Catalog) Accelerators() []string {
 }
 
 // accSpan finds the span of name: its canonical spelling in any case, or an
-// alias the registry knows.
+// alias the registry knows (registered in accIdx when the catalog is
+// built), without allocating.
 func (c *Catalog) accSpan(name string) (span, bool) {
 	if name == "" {
 		return span{}, false
 	}
-	sp, ok := c.accIdx[strings.ToLower(name)]
-	if !ok {
-		if in, found := c.registry.Lookup(name); found {
-			sp, ok = c.accIdx[strings.ToLower(in.Name)]
-		}
+	if sp, ok := lookupFold(c.accIdx, name); ok {
+		return sp, true
 	}
-	return sp, ok
+	if c.registry == nil {
+		return span{}, false
+	}
+	if in, found := c.registry.Lookup(name); found { // spaces around the name
+		return lookupFold(c.accIdx, in.Name)
+	}
+	return span{}, false
+}
+
+// lookupFold looks up the lower-cased key in m, lower-casing short ASCII
+// keys on the stack.
+func lookupFold[V any](m map[string]V, key string) (V, bool) {
+	if isLower(key) {
+		v, ok := m[key]
+		return v, ok
+	}
+	var buf [64]byte
+	if len(key) > len(buf) {
+		v, ok := m[strings.ToLower(key)]
+		return v, ok
+	}
+	for i := 0; i < len(key); i++ {
+		b := key[i]
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		buf[i] = b
+	}
+	v, ok := m[string(buf[:len(key)])]
+	return v, ok
 }
 
 // ByAccelerator returns the offerings of accelerator name (case-insensitive;
@@ -792,7 +843,15 @@ func (c *Catalog) SuggestInstanceType(cloud, name string, n int) []string {
 }
 
 // SuggestRegion returns up to n regions of cloud close to region, closest
-// first.
+// first; cloud "" means every cloud.
 func (c *Catalog) SuggestRegion(cloud, region string, n int) []string {
-	return suggest(region, c.Regions(cloud), n)
+	if cloud != "" {
+		return suggest(region, c.Regions(cloud), n)
+	}
+	var all []string
+	for _, cl := range c.clouds {
+		all = append(all, c.regions[cl]...)
+	}
+	slices.Sort(all)
+	return suggest(region, slices.Compact(all), n)
 }

@@ -76,20 +76,29 @@ func decodeSnapshot(data, srcJSON []byte) (*Catalog, error) {
 		return nil, fmt.Errorf("catalog: embedded snapshot: %w", err)
 	}
 	n := d.Len()
+	strs := d.Strings()
+	specs := d.Specs()
+	tmpl := make([]Offering, len(specs))
+	for i, sp := range specs {
+		tmpl[i] = Offering{
+			Cloud: sp.Cloud, InstanceType: sp.InstanceType, VCPUs: sp.VCPUs, MemoryGiB: sp.MemoryGiB,
+			Accelerator: sp.Accelerator, AcceleratorCount: sp.AcceleratorCount, AcceleratorMemoryGiB: sp.AcceleratorMemoryGiB,
+			Arch: sp.Arch,
+		}
+	}
 	offs := make([]Offering, n)
-	in := &ids{strs: d.Strings(), cloud: make([]int32, n), typ: make([]int32, n), region: make([]int32, n), zone: make([]int32, n), acc: make([]int32, n)}
-	var r snapshot.Row
+	in := &ids{strs: strs, cloud: make([]int32, n), typ: make([]int32, n), region: make([]int32, n), zone: make([]int32, n), acc: make([]int32, n)}
 	for i := range offs {
-		if err := d.Next(&r); err != nil {
+		spec, region, zone, flags, price, spot, err := d.NextPlace()
+		if err != nil {
 			return nil, fmt.Errorf("catalog: embedded snapshot: row %d: %w", i+1, err)
 		}
-		offs[i] = Offering{
-			Cloud: r.Cloud, InstanceType: r.InstanceType, Region: r.Region, Zone: r.Zone,
-			VCPUs: r.VCPUs, MemoryGiB: r.MemoryGiB,
-			Accelerator: r.Accelerator, AcceleratorCount: r.AcceleratorCount, AcceleratorMemoryGiB: r.AcceleratorMemoryGiB,
-			Arch: r.Arch, Price: r.Price, SpotPrice: r.SpotPrice, Flags: Flag(r.Flags),
-		}
-		in.cloud[i], in.typ[i], in.region[i], in.zone[i], in.acc[i] = r.CloudID, r.InstanceTypeID, r.RegionID, r.ZoneID, r.AcceleratorID
+		o := &offs[i]
+		*o = tmpl[spec]
+		o.Region, o.Zone = strs[region], strs[zone]
+		o.Price, o.SpotPrice, o.Flags = price, spot, Flag(flags)
+		sp := &specs[spec]
+		in.cloud[i], in.typ[i], in.region[i], in.zone[i], in.acc[i] = sp.CloudID, sp.InstanceTypeID, region, zone, sp.AcceleratorID
 	}
 	c := &Catalog{offs: offs, source: source}
 	c.index(in)
@@ -97,6 +106,6 @@ func decodeSnapshot(data, srcJSON []byte) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.registry = reg
+	c.setRegistry(reg)
 	return c, nil
 }

@@ -22,11 +22,12 @@ const (
 	// FlagComposed: a GCP VM priced as host row + accelerator row of the
 	// same zone (n1 + attachable GPU, or an A2/A3/A4/G2 type).
 	FlagComposed
-	// FlagAlternative: another machine for the same accelerators in the
-	// same zone than the one SkyPilot picks by default: a larger n1 host
-	// for an attachable GPU, a larger G2 host for one L4, or an A3 variant
-	// (a3-edgegpu-8g, *-nolssd). An optimizer should consider it only when
-	// the request names the instance type or sizes cpus or memory.
+	// FlagAlternative: a GCP machine for the same accelerators in the same
+	// zone as the one SkyPilot picks by default (the cheapest): a larger n1
+	// host for an attachable GPU, a larger G2 host for one L4, or an A3
+	// variant (a3-edgegpu-8g, *-nolssd) where the type SkyPilot maps is
+	// offered too. An optimizer should consider it only when the request
+	// names the instance type or sizes cpus or memory.
 	FlagAlternative
 	// FlagLocalZone: an AWS Local Zone (a zone ID such as usw2-lax1-az1).
 	FlagLocalZone

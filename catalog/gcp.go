@@ -173,6 +173,10 @@ func composeGCP(rows []row) []Offering {
 			}
 			composed = append(composed, len(offs))
 			altType = append(altType, f.alt)
+		} else if r.acc != "" && !accelerator.IsTPU(r.acc) {
+			// A VM row that names its accelerators itself (a user's table):
+			// priced as it stands.
+			o.Accelerator, o.AcceleratorCount = r.acc, r.count
 		}
 		offs = append(offs, o)
 	}

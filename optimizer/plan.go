@@ -1,6 +1,8 @@
 package optimizer
 
 import (
+	"encoding/json"
+
 	"github.com/skyhop/skyhop/catalog"
 	"github.com/skyhop/skyhop/resources"
 )
@@ -24,8 +26,29 @@ type Plan struct {
 	// and date).
 	CatalogSource string `json:"catalog_source,omitempty"`
 	// Entries are the spec's candidates (resources entries), indexed by
-	// Candidate.Entry.
+	// Candidate.Entry and Rejection.Entry. JSON carries them as EntryInfo.
 	Entries []resources.Resources `json:"-"`
+}
+
+// EntryInfo describes a spec entry in the JSON form of a plan.
+type EntryInfo struct {
+	// Path is where the entry was written ("resources.any_of[1]").
+	Path string `json:"path"`
+	// Resources is the entry in short form ("gcp H100:8 cpus=16+ spot").
+	Resources string `json:"resources"`
+}
+
+// MarshalJSON encodes the plan with its entries described by EntryInfo.
+func (p *Plan) MarshalJSON() ([]byte, error) {
+	type plain Plan // without the method, to avoid recursion
+	entries := make([]EntryInfo, len(p.Entries))
+	for i := range p.Entries {
+		entries[i] = EntryInfo{Path: p.Entries[i].Path, Resources: p.Entries[i].String()}
+	}
+	return json.Marshal(struct {
+		*plain
+		Entries []EntryInfo `json:"entries"`
+	}{(*plain)(p), entries})
 }
 
 // Candidate is one concrete placement: an offering, bought in one market,

@@ -436,8 +436,12 @@ func (r *ranker) sources(t *target) [][]*catalog.Offering {
 		}
 	default:
 		for _, c := range t.clouds {
+			// CPU requests land on the cloud's default general-purpose
+			// families, as in SkyPilot; a cloud without defaults (a
+			// user's own table) offers every type.
+			anyType := len(catalog.DefaultFamilies(c)) == 0
 			for _, typ := range r.cat.InstanceTypes(c) {
-				if defaultFamily(c, typ) {
+				if anyType || catalog.IsDefaultFamily(c, typ) {
 					out = append(out, r.cat.ByInstanceType(c, typ))
 				}
 			}
@@ -603,6 +607,10 @@ func (r *ranker) sort() {
 // catalog, so a pointer identifies a placement, except for the copies made
 // for AWS zone names, which are compared by place.
 func (r *ranker) dropRepeats() {
+	if !r.spec.Ordered && !r.dedup {
+		r.dropAdjacentRepeats()
+		return
+	}
 	type ptrKey struct {
 		o      *catalog.Offering
 		market catalog.Market
@@ -631,6 +639,23 @@ func (r *ranker) dropRepeats() {
 			byPtr[k] = struct{}{}
 		}
 		if dup {
+			r.reject(c.Entry, ReasonDuplicate, "", 1, func() string {
+				return fmt.Sprintf("%s: placements already planned for an earlier entry", entryLabel(&r.spec.Candidates[c.Entry]))
+			})
+			continue
+		}
+		kept = append(kept, c)
+	}
+	r.cands = kept
+}
+
+// dropAdjacentRepeats is dropRepeats for unordered specs: there a repeated
+// placement has the same preference, price and tie-break fields as its
+// first occurrence, so it sorts right after it and no map is needed.
+func (r *ranker) dropAdjacentRepeats() {
+	kept := r.cands[:0]
+	for i, c := range r.cands {
+		if i > 0 && c.Offering == r.cands[i-1].Offering && c.Market == r.cands[i-1].Market {
 			r.reject(c.Entry, ReasonDuplicate, "", 1, func() string {
 				return fmt.Sprintf("%s: placements already planned for an earlier entry", entryLabel(&r.spec.Candidates[c.Entry]))
 			})
@@ -680,29 +705,6 @@ func compareTies(a, b *Candidate) int {
 	}
 	return cmp.Compare(a.Entry, b.Entry)
 }
-
-// defaultFamily reports whether an instance type belongs to the cloud's
-// default general-purpose families, which SkyPilot uses for requests
-// without accelerators or an instance type.
-func defaultFamily(cloud, typ string) bool {
-	switch cloud {
-	case "aws":
-		fam, _, _ := strings.Cut(typ, ".")
-		return slices.Contains([]string{"m6i", "m6id", "m7i", "r6i", "r6id", "r7i", "c6i", "c6id", "c7i"}, fam)
-	case "gcp":
-		for _, p := range []string{"n2-standard-", "n2-highmem-", "n2-highcpu-", "n4-standard-", "n4-highmem-", "n4-highcpu-"} {
-			if strings.HasPrefix(typ, p) {
-				return true
-			}
-		}
-		return false
-	case "azure":
-		return azureDefault.MatchString(typ)
-	}
-	return true
-}
-
-var azureDefault = regexp.MustCompile(`^Standard_(D[0-9]+s_v5|E[0-9]+s_v5|F[0-9]+s_v2)$`)
 
 func cloudWords(clouds []string) string {
 	switch len(clouds) {

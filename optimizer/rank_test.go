@@ -373,3 +373,57 @@ Catalog: test catalog
 		t.Errorf("table:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// The offering-level reasons that need more than one entry or an option.
+func TestRankPlanRejections(t *testing.T) {
+	offs := append(testOfferings(), catalog.Offering{Cloud: "gcp", InstanceType: "n1-standard-16", Region: "us-west1", Zone: "us-west1-a",
+		Accelerator: "V100", AcceleratorCount: 1, VCPUs: 16, MemoryGiB: 60, Price: 3.24, SpotPrice: 1.2, Flags: catalog.FlagAlternative})
+	cat, err := catalog.New(offs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(p *Plan, reason Reason) *Rejection {
+		for i := range p.Rejected {
+			if p.Rejected[i].Reason == reason {
+				return &p.Rejected[i]
+			}
+		}
+		t.Fatalf("no %s rejection in %+v", reason, p.Rejected)
+		return nil
+	}
+
+	// A larger host for the same GPU is left out unless cpus/memory or the
+	// instance type ask for it.
+	plan, err := Rank(parse(t, "resources:\n  accelerators: V100:1\n  infra: gcp/us-west1\n"), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rj := find(plan, ReasonAlternativeHost); rj.Count != 1 || len(plan.Candidates) != 1 {
+		t.Errorf("alternative host: %+v, %v", rj, lines(plan))
+	}
+	plan, err = Rank(parse(t, "resources:\n  accelerators: V100:1\n  infra: gcp/us-west1\n  cpus: 16\n"), cat)
+	if err != nil || len(plan.Candidates) != 1 || plan.Candidates[0].Offering.InstanceType != "n1-standard-16" {
+		t.Errorf("cpus: 16 should select the larger host: %v %v", err, lines(plan))
+	}
+
+	// Two entries asking for the same placement plan it once.
+	plan, err = Rank(parse(t, "resources:\n  any_of:\n    - accelerators: A100:8\n    - {accelerators: A100:8, infra: aws}\n"), cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rj := find(plan, ReasonDuplicate); rj.Entry != 1 || rj.Count != 2 || len(plan.Candidates) != 3 {
+		t.Errorf("duplicate: %+v, %v", rj, lines(plan))
+	}
+
+	// The limit and the disabled clouds concern the plan as a whole.
+	plan, err = Rank(parse(t, "resources:\n  accelerators: V100:1\n"), cat, WithLimit(3), WithClouds("gcp", "aws"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rj := find(plan, ReasonLimit); rj.Entry != -1 || rj.Count != 4 || len(plan.Candidates) != 3 {
+		t.Errorf("limit: %+v, %v", rj, lines(plan))
+	}
+	if rj := find(plan, ReasonCloudDisabled); rj.Entry != -1 || !strings.Contains(rj.Message, "azure") {
+		t.Errorf("disabled clouds: %+v", rj)
+	}
+}

@@ -90,3 +90,27 @@ func parseInfra(s string) (infraValue, string, []string) {
 }
 
 func quote(s string) string { return "'" + s + "'" }
+
+// ParseInfra parses an infra string ("aws", "gcp/us-central1",
+// "aws/*/us-east-1a", "k8s/my-context", "ssh/pool") into its cloud, region
+// and zone, "" for any part left open; it is what a launcher's --infra flag
+// needs. Errors are *Error values with Path "infra".
+func ParseInfra(s string) (cloud, region, zone string, err error) {
+	v, msg, sugg := parseInfra(s)
+	if msg != "" {
+		return "", "", "", &Error{Path: "infra", Code: CodeValue, Msg: msg, Suggestions: sugg,
+			Hint: "write cloud[/region[/zone]] with * for any part, k8s[/context] or ssh/<pool>"}
+	}
+	return v.cloud, v.region, v.zone, nil
+}
+
+// SetLocation pins every candidate to cloud, region and zone ("" for any),
+// replacing what the task wrote, as sky launch --infra does. infra is kept
+// on the candidates for display ("" when the location came from legacy
+// flags).
+func (s *Spec) SetLocation(infra, cloud, region, zone string) {
+	for i := range s.Candidates {
+		c := &s.Candidates[i]
+		c.Infra, c.Cloud, c.Region, c.Zone = infra, cloud, region, zone
+	}
+}

@@ -345,3 +345,29 @@ func TestParseAcceleratorsShorthand(t *testing.T) {
 		}
 	}
 }
+
+func TestParseInfraAndSetLocation(t *testing.T) {
+	for _, tc := range []struct{ in, cloud, region, zone string }{
+		{"aws", "aws", "", ""}, {"GCP/us-central1", "gcp", "us-central1", ""}, {"aws/*/us-east-1a", "aws", "", "us-east-1a"},
+		{"*/eastus", "", "eastus", ""}, {"k8s/ctx:a/b", "kubernetes", "ctx:a/b", ""},
+	} {
+		c, r, z, err := ParseInfra(tc.in)
+		if err != nil || c != tc.cloud || r != tc.region || z != tc.zone {
+			t.Errorf("ParseInfra(%q) = %q %q %q %v", tc.in, c, r, z, err)
+		}
+	}
+	var e *Error
+	if _, _, _, err := ParseInfra("amazon/x"); !errorsAs(err, &e) || e.Path != "infra" || len(e.Suggestions) != 0 && e.Suggestions[0] == "" {
+		t.Errorf("ParseInfra(amazon/x) error = %v", err)
+	}
+	spec, err := Parse([]byte(r("  any_of:\n    - {infra: gcp, accelerators: A100:8}\n    - {cloud: aws, region: us-east-1, accelerators: A100:8}\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.SetLocation("azure/eastus", "azure", "eastus", "")
+	for i, c := range spec.Candidates {
+		if got := dump(c); got != "cloud=azure region=eastus infra=azure/eastus acc=A100:8" {
+			t.Errorf("candidate %d = %s", i, got)
+		}
+	}
+}

@@ -34,7 +34,9 @@
 //			Code: "ZONE_RESOURCE_POOL_EXHAUSTED", // the provider's own code
 //		}),
 //	)
-//	// hand fc.Drivers() to the code under test, then check where it landed:
+//	// hand fc.Drivers() to the code under test (skyhop's own
+//	// failover.Provision(ctx, plan, fc.Drivers()), or yours),
+//	// then check where it landed:
 //	for _, call := range fc.Launches() { t.Log(call.String()) }
 //	if err := fc.CheckNoLeaks(cluster); err != nil { t.Error(err) }
 //

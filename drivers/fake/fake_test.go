@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -479,6 +478,80 @@ func TestIdempotency(t *testing.T) {
 	}
 }
 
+func TestIdempotencyConcurrent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fc := newFake(t, WithLatency(Latency{Launch: time.Minute}))
+		d := fc.Driver("aws")
+		req := awsReq
+		req.Count, req.Token = 2, "same"
+		const n = 8
+		ids := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				cl, err := d.Launch(context.Background(), req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				ids[i] = fmt.Sprint(cl.InstanceIDs())
+			})
+		}
+		wg.Wait()
+		for i := range ids {
+			if ids[i] != ids[0] {
+				t.Fatalf("launch %d got %s, launch 0 %s", i, ids[i], ids[0])
+			}
+		}
+		if fc.LiveCount() != 2 {
+			t.Fatalf("%d instances live after %d launches with one token", fc.LiveCount(), n)
+		}
+		replayed := 0
+		for _, c := range fc.Launches() {
+			if c.Replayed {
+				replayed++
+			}
+		}
+		if replayed != n-1 {
+			t.Fatalf("%d replayed calls, want %d", replayed, n-1)
+		}
+	})
+	// A waiter whose context ends gives up; a failed first launch lets the
+	// waiter launch afresh.
+	synctest.Test(t, func(t *testing.T) {
+		fc := newFake(t, WithLatency(Latency{Launch: time.Minute}),
+			WithFaults(Fault{Code: "InsufficientInstanceCapacity", Times: 1}))
+		d := fc.Driver("aws")
+		req := awsReq
+		req.Token = "tok"
+		errs := make(chan error, 3)
+		go func() { _, err := d.Launch(context.Background(), req); errs <- err }()
+		synctest.Wait()
+		go func() { _, err := d.Launch(context.Background(), req); errs <- err }()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		go func() { _, err := d.Launch(ctx, req); errs <- err }()
+		var got []string
+		for range 3 {
+			err := <-errs
+			switch {
+			case err == nil:
+				got = append(got, "ok")
+			case errors.Is(err, context.DeadlineExceeded):
+				got = append(got, "timeout")
+			default:
+				got = append(got, drivers.ClassOf(err).String())
+			}
+		}
+		if strings.Join(got, " ") != "timeout capacity ok" {
+			t.Fatalf("results = %v", got)
+		}
+		if fc.LiveCount() != 1 {
+			t.Fatalf("%d live", fc.LiveCount())
+		}
+	})
+}
+
 func TestCancellation(t *testing.T) {
 	t.Run("before", func(t *testing.T) {
 		fc := newFake(t)
@@ -768,6 +841,7 @@ func BenchmarkLaunch(b *testing.B) {
 	var d *Driver
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer reportCPU(b, cpuTime(b))
 	for i := 0; b.Loop(); i++ {
 		if i%4096 == 0 {
 			b.StopTimer()
@@ -787,6 +861,7 @@ func BenchmarkLaunchFault(b *testing.B) {
 	var d *Driver
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer reportCPU(b, cpuTime(b))
 	for i := 0; b.Loop(); i++ {
 		if i%4096 == 0 {
 			b.StopTimer()
@@ -811,6 +886,7 @@ func BenchmarkLaunchFaultNoLog(b *testing.B) {
 	d := fc.Driver("gcp")
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer reportCPU(b, cpuTime(b))
 	for b.Loop() {
 		if _, err := d.Launch(ctx, gcpReq); err == nil {
 			b.Fatal("no fault")
@@ -818,8 +894,9 @@ func BenchmarkLaunchFaultNoLog(b *testing.B) {
 	}
 }
 
-// Launch two nodes with a token, then terminate them: the full cycle, in a
-// steady state (call log off, so that nothing grows but the token record).
+// Launch two nodes, then terminate them: the full cycle, in a steady state
+// (call log off and no token, so that nothing grows: the fake keeps every
+// token that created instances for its lifetime).
 func BenchmarkLaunchTerminate(b *testing.B) {
 	fc := New(WithOfferings(testOfferings()...), WithoutCallLog())
 	d := fc.Driver("aws")
@@ -827,14 +904,23 @@ func BenchmarkLaunchTerminate(b *testing.B) {
 	req := awsReq
 	req.Count = 2
 	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		req.Token = strconv.Itoa(i)
+	defer reportCPU(b, cpuTime(b))
+	for b.Loop() {
 		cl, err := d.Launch(ctx, req)
 		if err != nil {
 			b.Fatal(err)
 		}
 		if err := d.Terminate(ctx, cl); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// reportCPU reports the process CPU time per op since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	if n := b.N; n > 0 {
+		if d := cpuTime(b) - start; d > 0 {
+			b.ReportMetric(float64(d.Nanoseconds())/float64(n), "cpu-ns/op")
 		}
 	}
 }
