@@ -395,13 +395,15 @@ func TestCancelDuringLaunch(t *testing.T) {
 		fault moto.Fault
 	}{
 		{"RunInstances answer lost", moto.Fault{Hold: time.Minute}},
-		{"instances booting", moto.Fault{Action: "DescribeInstances", Pending: true}},
+		{"instances booting", moto.Fault{Action: "DescribeInstances", Pending: true, Skip: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
+			fired := make(chan moto.Call, 1)
+			tc.fault.Fired = fired
 			e.proxy.Inject(tc.fault)
 			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(300*time.Millisecond, cancel)
+			go func() { <-fired; cancel() }()
 			start := time.Now()
 			cl, err := e.d.Launch(ctx, drivers.LaunchRequest{ClusterName: "cancel", Count: 2, InstanceType: "g5.xlarge",
 				Region: east, Zone: eastAID, Image: eastAMI, Token: "cancel"})

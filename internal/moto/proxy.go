@@ -66,6 +66,21 @@ type Fault struct {
 	// instance of the answer as pending: instances that never come up, for
 	// launch-timeout and cancellation tests.
 	Pending bool
+
+	// Fired, when not nil, receives the call each time the fault applies
+	// (after moto answered, for Hold, Kill and Pending faults), without
+	// blocking: a test waits on it to act at the right moment.
+	Fired chan<- Call
+}
+
+// fire reports the call on f.Fired without blocking.
+func (f *Fault) fire(c Call) {
+	if f.Fired != nil {
+		select {
+		case f.Fired <- c:
+		default:
+		}
+	}
 }
 
 // Call is one EC2 request the proxy saw.
@@ -243,6 +258,7 @@ func (p *FaultProxy) serve(w http.ResponseWriter, r *http.Request) {
 		}
 		call.Served = f.Code
 		p.record(call)
+		f.fire(call)
 		if f.Hold > 0 {
 			wait(r.Context(), f.Hold)
 		}
@@ -361,8 +377,11 @@ func (p *FaultProxy) modifyResponse(resp *http.Response) error {
 			setBody(resp, body)
 		}
 	}
-	if pd.fault != nil && pd.fault.Hold > 0 {
-		wait(resp.Request.Context(), pd.fault.Hold)
+	if pd.fault != nil {
+		pd.fault.fire(pd.call)
+		if pd.fault.Hold > 0 {
+			wait(resp.Request.Context(), pd.fault.Hold)
+		}
 	}
 	return nil
 }
