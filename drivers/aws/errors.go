@@ -105,9 +105,9 @@ func newError(class drivers.Class, scope drivers.Scope, code, op, region, zone, 
 // stateReasonError classifies the state reason of an instance that ended
 // during its launch ("Server.InsufficientInstanceCapacity: ..."): the code
 // without its Server./Client. prefix goes through the AWS table, so a
-// launch-time stockout is ClassCapacity like the synchronous one. A spot
-// instance reclaimed at launch is a capacity failure too, a volume limit a
-// regional quota; anything else the table does not know is ClassUnknown.
+// launch-time stockout is ClassCapacity like the synchronous one. The table
+// also knows SpotInstanceTermination (capacity) and VolumeLimitExceeded
+// (quota); a reason it does not know is ClassUnknown.
 func stateReasonError(id, code, msg, region, zone string) *drivers.Error {
 	short := code
 	if i := strings.IndexByte(code, '.'); i >= 0 && (code[:i] == "Server" || code[:i] == "Client") {
@@ -117,15 +117,8 @@ func stateReasonError(id, code, msg, region, zone string) *drivers.Error {
 	if msg == "" {
 		text = fmt.Sprintf("instance %s ended during launch (%s)", id, code)
 	}
-	e := codes.AWS.NewError(drivers.Error{Code: short, Message: text, Region: region, Zone: zone, Op: "launch",
+	return codes.AWS.NewError(drivers.Error{Code: short, Message: text, Region: region, Zone: zone, Op: "launch",
 		Err: fmt.Errorf("instance %s state reason %s", id, code)})
-	switch {
-	case short == "SpotInstanceTermination":
-		e.Class, e.Scope = drivers.ClassCapacity, drivers.ScopeZone
-	case short == "VolumeLimitExceeded":
-		e.Class, e.Scope = drivers.ClassQuota, drivers.ScopeRegion
-	}
-	return e
 }
 
 // errorCode returns the EC2 API error code in err's chain, "" when none.

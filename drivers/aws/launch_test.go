@@ -593,3 +593,40 @@ func BenchmarkLaunchTerminate(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(e.proxy.Calls()))/float64(i), "calls/op")
 }
+
+// aws.New with no options reads the standard environment: credentials,
+// region, AWS_ENDPOINT_URL (how a launcher reaches moto without a flag);
+// and AWS_MAX_ATTEMPTS does not turn the SDK's retries back on.
+func TestNewFromEnvironment(t *testing.T) {
+	e := newEnv(t)
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": e.proxy.URL, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+		"AWS_SESSION_TOKEN": "", "AWS_REGION": west, "AWS_PROFILE": "", "AWS_MAX_ATTEMPTS": "5",
+		"AWS_CONFIG_FILE": dir + "/config", "AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials",
+	} {
+		t.Setenv(k, v)
+	}
+	ctx := context.Background()
+	d, err := aws.New(ctx, aws.WithPollInterval(10*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Regions(); !slices.Equal(got, []string{west}) {
+		t.Errorf("Regions() = %v, want [%s] from AWS_REGION", got, west)
+	}
+	if err := d.CheckCredentials(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if calls := e.proxy.CallsOf("DescribeRegions"); len(calls) != 1 || calls[0].Region != west {
+		t.Errorf("DescribeRegions calls = %+v, want one in %s through AWS_ENDPOINT_URL", calls, west)
+	}
+	e.proxy.Inject(moto.Fault{Code: "InsufficientInstanceCapacity"})
+	_, err = d.Launch(ctx, drivers.LaunchRequest{ClusterName: "env", InstanceType: "g5.xlarge", Region: west, Token: "env"})
+	if errorCode(err) != "InsufficientInstanceCapacity" {
+		t.Errorf("Launch = %v", err)
+	}
+	if n := len(e.proxy.CallsOf("RunInstances")); n != 1 {
+		t.Errorf("RunInstances calls = %d with AWS_MAX_ATTEMPTS=5, want 1", n)
+	}
+}
