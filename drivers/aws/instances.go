@@ -157,8 +157,8 @@ func (d *Driver) describeTagged(ctx context.Context, region, key, value string) 
 
 // ListInstances returns the instances tagged with clusterName (TagCluster)
 // that are not terminated, in region, or, when region is "", in every
-// region of Regions(), asked in parallel. Instances are ordered by region's
-// order of asking, then ID; their Zone is the zone ID.
+// region of Regions(), asked in parallel. Instances are ordered by region
+// (Regions() order), then ID; their Zone is the zone ID.
 func (d *Driver) ListInstances(ctx context.Context, clusterName, region string) ([]drivers.Instance, error) {
 	regions := []string{region}
 	if region == "" {
