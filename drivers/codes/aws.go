@@ -7,6 +7,9 @@ const (
 	srcFailover  = "failover.md §b"
 	srcCloudAPIs = "cloud-apis.md §0"
 	srcAppendix  = "user-needs.md appendix"
+	// EC2 documents these as the StateReason codes of an instance that
+	// ends during launch; drivers/aws strips the Server./Client. prefix.
+	srcStateReasons = "EC2 instance state reasons"
 )
 
 // AWS is the EC2 error table. Classify on the API error's ErrorCode() (the
@@ -26,6 +29,11 @@ var AWS = NewTable("aws", drivers.ScopeZone, []Row{
 	{Code: "UnfulfillableCapacity", Class: drivers.ClassCapacity, Scope: drivers.ScopeZone,
 		Meaning: "capacity cannot be fulfilled as requested (ambiguous: capacity or request shape)", Source: srcAppendix},
 
+	// Launch-time state reasons (Server.X / Client.X of an instance that
+	// ended while pending), classified by the code without its prefix.
+	{Code: "SpotInstanceTermination", Class: drivers.ClassCapacity, Scope: drivers.ScopeZone,
+		Meaning: "a spot instance reclaimed during its launch: no spot capacity in the zone", Source: srcStateReasons},
+
 	// Unsupported.
 	{Code: "Unsupported", Class: drivers.ClassUnsupported, Scope: drivers.ScopeZone,
 		Meaning: "instance type not supported in the requested availability zone (HTTP 400)", Source: srcFailover},
@@ -39,6 +47,8 @@ var AWS = NewTable("aws", drivers.ScopeZone, []Row{
 		Meaning: "per-region spot instance quota (blocks the spot market only)", Source: srcFailover},
 	{Code: "MaxFleetCountExceeded", Class: drivers.ClassQuota, Scope: drivers.ScopeRegion,
 		Meaning: "per-region fleet request quota", Source: srcAppendix},
+	{Code: "VolumeLimitExceeded", Class: drivers.ClassQuota, Scope: drivers.ScopeRegion,
+		Meaning: "EBS volume or storage quota of the region (launch-time state reason Client.VolumeLimitExceeded)", Source: srcStateReasons},
 
 	// Permission: credentials and IAM.
 	{Code: "UnauthorizedOperation", Class: drivers.ClassPermission, Scope: drivers.ScopeCloud,
