@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/skyhop/skyhop/internal/moto"
 )
 
 // launch runs the launcher with args and returns its exit code, stdout and
@@ -179,7 +181,8 @@ func TestBadInput(t *testing.T) {
 		{"bad gpus", []string{"-y", "--gpus", "A100:x", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, `--gpus "A100:x"`},
 		{"bad infra", []string{"-y", "--infra", "amazon", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, "unknown cloud 'amazon'"},
 		{"no confirmation without a terminal", []string{filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, "pass -y"},
-		{"real clouds not built in", []string{"-y", "--clouds", "gcp", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, "the gcp driver is not part of this build"},
+		{"unknown real cloud", []string{"-y", "--clouds", "ibm", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, `unknown cloud "ibm"`},
+		{"emulate without clouds", []string{"-y", "--emulate", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, "--emulate and --aws-endpoint apply to --clouds"},
 		{"nothing fits", []string{"-y", "--gpus", "H100:3", filepath.Join("..", "tasks", "one-gpu.yaml")}, 1, "no offering has 3 of H100"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -188,5 +191,28 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errOut, tc.code, tc.msg)
 			}
 		})
+	}
+}
+
+// --clouds aws --emulate runs the real EC2 driver against moto, started by
+// the launcher itself.
+func TestCloudsAWSEmulated(t *testing.T) {
+	if _, err := moto.LookPath(); err != nil {
+		if moto.InCI() {
+			t.Fatalf("moto_server is required in CI: %v", err)
+		}
+		t.Skipf("skipping: needs moto_server (pip install 'moto[server]'): %v", err)
+	}
+	code, out, errOut := launch(t, "-y", "--json", "--down", "--clouds", "aws", "--emulate", filepath.Join("..", "tasks", "multi-node.yaml"))
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr: %s\nstdout: %s", code, errOut, out)
+	}
+	lines := jsonLines(t, out)
+	res := last(lines, "result")
+	if res["launched"] != true || res["cloud"] != "aws" || res["nodes"] != 2.0 || res["region"] != "us-east-2" {
+		t.Errorf("result = %v", res)
+	}
+	if last(lines, "terminated") == nil {
+		t.Errorf("--down did not terminate the cluster:\n%s", out)
 	}
 }

@@ -96,16 +96,12 @@ func (p *printer) searchPath(plan *optimizer.Plan) {
 }
 
 // startProvision begins the live part.
-func (p *printer) startProvision(fakeCloud bool) {
+func (p *printer) startProvision(where string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.start = time.Now()
 	if p.json {
 		return
-	}
-	where := "the real clouds"
-	if fakeCloud {
-		where = "the fake cloud (no credentials, nothing billed)"
 	}
 	fmt.Fprintf(p.w, "Provisioning on %s:\n", where)
 	if p.tty {
