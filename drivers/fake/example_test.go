@@ -83,3 +83,58 @@ func ExampleFault() {
 	// quota region OperationNotAllowed 409
 	// [azure-000001] <nil>
 }
+
+// A scenario can be only faults, over offerings the caller brings (here a
+// hand-made slice; in practice the rows of a catalog).
+func ExampleParseScenario() {
+	sc, err := fake.ParseScenario([]byte(`
+name: aws-east-dry
+faults:
+  - cloud: aws
+    region: us-east-*
+    code: InsufficientInstanceCapacity
+  - op: terminate
+    cloud: aws
+    code: RequestLimitExceeded
+    times: 1
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fc := sc.New(fake.WithOfferings(
+		catalog.Offering{Cloud: "aws", InstanceType: "p5.48xlarge", Region: "us-east-1", Zone: "use1-az6", Price: 98.32},
+		catalog.Offering{Cloud: "aws", InstanceType: "p5.48xlarge", Region: "us-west-2", Zone: "usw2-az2", Price: 98.32},
+	))
+	aws := fc.Driver("aws")
+	ctx := context.Background()
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		cl, err := aws.Launch(ctx, drivers.LaunchRequest{ClusterName: "llm", InstanceType: "p5.48xlarge", Region: region})
+		fmt.Println(region, outcome(err), cl.InstanceIDs())
+		if err == nil {
+			fmt.Println("terminate:", outcome(aws.Terminate(ctx, cl)))
+			fmt.Println("terminate again:", outcome(aws.Terminate(ctx, cl)), "live:", fc.LiveCount())
+		}
+	}
+	// Output:
+	// us-east-1 capacity []
+	// us-west-2 ok [i-00000000000000001]
+	// terminate: throttle
+	// terminate again: ok live: 0
+}
+
+// A scenario with a mistake reports where it is.
+func ExampleScenarioError() {
+	_, err := fake.ParseScenario([]byte("faults:\n  - cloud: gcp\n    code: ZONE_RESOURCE_POOL_EXHAUSTED\n    times: twice\n"))
+	fmt.Println(err)
+	// Output:
+	// scenario:4:12: faults[0].times: "twice": want a number of calls (a whole number from 0 to 1000000000)
+}
+
+// outcome renders an error as its class, or "ok".
+func outcome(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return drivers.ClassOf(err).String()
+}

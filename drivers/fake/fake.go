@@ -26,9 +26,13 @@ var (
 
 // Latency is the time each call takes on the fake's clock (zero: instant).
 type Latency struct {
-	Launch           time.Duration
-	Terminate        time.Duration
-	List             time.Duration
+	// Launch is the time a launch takes before it answers.
+	Launch time.Duration
+	// Terminate is the time a terminate takes.
+	Terminate time.Duration
+	// List is the time ListInstances takes.
+	List time.Duration
+	// CheckCredentials is the time CheckCredentials takes.
 	CheckCredentials time.Duration
 }
 
@@ -143,9 +147,13 @@ type liveInstance struct {
 	labels  map[string]string
 }
 
-// tokenRecord remembers a launch that created something, by token.
+// tokenRecord remembers a launch by its token: in flight until done is
+// closed, then final when the launch created something (a launch that
+// created nothing removes its record).
 type tokenRecord struct {
 	req     drivers.LaunchRequest
+	done    chan struct{}
+	final   bool
 	cluster *drivers.Cluster // nil for an orphaned creation
 	err     error
 }
@@ -336,7 +344,9 @@ func (d *Driver) Clouds() *Clouds { return d.c }
 //     cluster and error as the first time, no new instance (a token reused
 //     with a different request fails as invalid, AWS's
 //     IdempotentParameterMismatch). A launch that failed without creating
-//     anything does not record its token, so it may be retried with it.
+//     anything does not record its token, so it may be retried with it. A
+//     launch whose token is in use by a launch still in flight waits for
+//     that one, then answers as above.
 //   - The faults are counted; a firing fault with a Code or Hang decides.
 //     Hang creates Created nodes (none by default), then waits for the
 //     context to end and returns its error with the partial cluster.
@@ -364,15 +374,31 @@ func (d *Driver) Launch(ctx context.Context, req drivers.LaunchRequest) (*driver
 	c.mu.Lock()
 	seq := c.nextCallLocked()
 	cs := d.cs
-	if req.Token != "" {
-		if rec, ok := cs.tokens[req.Token]; ok {
+	for req.Token != "" {
+		rec, ok := cs.tokens[req.Token]
+		if !ok {
+			// Reserve the token: a concurrent launch with it waits for us.
+			cs.tokens[req.Token] = &tokenRecord{req: req, done: make(chan struct{})}
+			break
+		}
+		if rec.final || !sameLaunch(&rec.req, &req) {
 			cl, err := d.replayLocked(rec, req)
-			call := Call{Seq: seq, Op: OpLaunch, Cloud: d.cloud, Request: req, Start: start, End: start,
+			call := Call{Seq: seq, Op: OpLaunch, Cloud: d.cloud, Request: req, Start: start, End: c.clk.Now(),
 				Err: err, Fault: -1, Replayed: true, InstanceIDs: cl.InstanceIDs()}
 			c.appendCallLocked(call)
 			c.mu.Unlock()
 			return cl, err
 		}
+		// The same launch is in flight: wait for its outcome.
+		c.mu.Unlock()
+		select {
+		case <-rec.done:
+		case <-ctx.Done():
+			err := d.ctxError("launch", req.Region, req.Zone, ctx.Err())
+			c.logCall(Call{Seq: seq, Op: OpLaunch, Cloud: d.cloud, Request: req, Start: start, End: c.clk.Now(), Err: err, Fault: -1}, false)
+			return nil, err
+		}
+		c.mu.Lock()
 	}
 	off, offered := cs.resolve(&req)
 	zone := req.Zone
@@ -435,8 +461,15 @@ func (d *Driver) finish(call *Call, req *drivers.LaunchRequest, cl *drivers.Clus
 			ret = cl
 		}
 	}
-	if req.Token != "" && made {
-		d.cs.tokens[req.Token] = &tokenRecord{req: *req, cluster: cloneCluster(ret), err: err}
+	if req.Token != "" {
+		if rec := d.cs.tokens[req.Token]; rec != nil && !rec.final {
+			if made {
+				rec.final, rec.cluster, rec.err = true, cloneCluster(ret), err
+			} else {
+				delete(d.cs.tokens, req.Token)
+			}
+			close(rec.done)
+		}
 	}
 	c.appendCallLocked(*call)
 	return ret, err
@@ -488,11 +521,16 @@ func privateIP(cloud, n int) string {
 	return "10." + strconv.Itoa(cloud%256) + "." + strconv.Itoa(n/256%256) + "." + strconv.Itoa(n%256)
 }
 
+// sameLaunch reports whether two requests ask for the same launch.
+func sameLaunch(p, q *drivers.LaunchRequest) bool {
+	return p.ClusterName == q.ClusterName && p.InstanceType == q.InstanceType && p.Region == q.Region &&
+		p.Zone == q.Zone && p.Spot == q.Spot && p.Nodes() == q.Nodes()
+}
+
 // replayLocked answers a launch whose token was seen before.
 func (d *Driver) replayLocked(rec *tokenRecord, req drivers.LaunchRequest) (*drivers.Cluster, error) {
 	p := rec.req
-	if p.ClusterName != req.ClusterName || p.InstanceType != req.InstanceType || p.Region != req.Region ||
-		p.Zone != req.Zone || p.Spot != req.Spot || p.Nodes() != req.Nodes() {
+	if !sameLaunch(&p, &req) {
 		return nil, d.newError(drivers.Error{
 			Code: "IdempotentParameterMismatch", HTTPStatus: 400, Op: "launch", Region: req.Region, Zone: req.Zone,
 			Message: fmt.Sprintf("token %q was first used to launch %d x %s in %s for cluster %q; this request differs: use a new token for a different request",

@@ -479,6 +479,80 @@ func TestIdempotency(t *testing.T) {
 	}
 }
 
+func TestIdempotencyConcurrent(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fc := newFake(t, WithLatency(Latency{Launch: time.Minute}))
+		d := fc.Driver("aws")
+		req := awsReq
+		req.Count, req.Token = 2, "same"
+		const n = 8
+		ids := make([]string, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				cl, err := d.Launch(context.Background(), req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				ids[i] = fmt.Sprint(cl.InstanceIDs())
+			})
+		}
+		wg.Wait()
+		for i := range ids {
+			if ids[i] != ids[0] {
+				t.Fatalf("launch %d got %s, launch 0 %s", i, ids[i], ids[0])
+			}
+		}
+		if fc.LiveCount() != 2 {
+			t.Fatalf("%d instances live after %d launches with one token", fc.LiveCount(), n)
+		}
+		replayed := 0
+		for _, c := range fc.Launches() {
+			if c.Replayed {
+				replayed++
+			}
+		}
+		if replayed != n-1 {
+			t.Fatalf("%d replayed calls, want %d", replayed, n-1)
+		}
+	})
+	// A waiter whose context ends gives up; a failed first launch lets the
+	// waiter launch afresh.
+	synctest.Test(t, func(t *testing.T) {
+		fc := newFake(t, WithLatency(Latency{Launch: time.Minute}),
+			WithFaults(Fault{Code: "InsufficientInstanceCapacity", Times: 1}))
+		d := fc.Driver("aws")
+		req := awsReq
+		req.Token = "tok"
+		errs := make(chan error, 3)
+		go func() { _, err := d.Launch(context.Background(), req); errs <- err }()
+		synctest.Wait()
+		go func() { _, err := d.Launch(context.Background(), req); errs <- err }()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		go func() { _, err := d.Launch(ctx, req); errs <- err }()
+		var got []string
+		for range 3 {
+			err := <-errs
+			switch {
+			case err == nil:
+				got = append(got, "ok")
+			case errors.Is(err, context.DeadlineExceeded):
+				got = append(got, "timeout")
+			default:
+				got = append(got, drivers.ClassOf(err).String())
+			}
+		}
+		if strings.Join(got, " ") != "timeout capacity ok" {
+			t.Fatalf("results = %v", got)
+		}
+		if fc.LiveCount() != 1 {
+			t.Fatalf("%d live", fc.LiveCount())
+		}
+	})
+}
+
 func TestCancellation(t *testing.T) {
 	t.Run("before", func(t *testing.T) {
 		fc := newFake(t)

@@ -107,17 +107,27 @@ const All = -1
 // When several faults fire on one call, their delays add up and the first
 // one (in the order they were added) with a Code or Hang decides the result.
 type Fault struct {
-	Op           Op
+	// Op is the call the fault targets (default OpLaunch).
+	Op Op
+	// Cloud, Region, Zone and InstanceType are patterns ("" or "*": any).
 	Cloud        string
 	Region       string
 	Zone         string
 	InstanceType string
-	Market       Market
+	// Market selects on-demand or spot calls (default both).
+	Market Market
 
+	// From is the first matching call the fault fires on (0 or 1: the
+	// first); Times how many calls it fires on (0: no end).
 	From  int
 	Times int
 
-	Code       string
+	// Code is the provider's error code the call fails with; empty for a
+	// fault that only delays (or hangs).
+	Code string
+	// HTTPStatus and Message default to realistic values for known codes.
+	// Message may use the placeholders {type}, {region}, {zone}, {count}
+	// and {cluster}.
 	HTTPStatus int
 	Message    string
 	// Class and Scope, when not zero, override the table's classification.
@@ -126,10 +136,15 @@ type Fault struct {
 	Class drivers.Class
 	Scope drivers.Scope
 
+	// Created is how many nodes a failing launch creates first (All: every
+	// node); Orphan hides them from the caller (only ListInstances finds
+	// them).
 	Created int
 	Orphan  bool
-	Hang    bool
-	Delay   time.Duration
+	// Hang blocks the call until its context ends.
+	Hang bool
+	// Delay is extra latency on the fake's clock.
+	Delay time.Duration
 }
 
 // Validate reports whether the fault is well-formed: patterns valid, window
