@@ -557,7 +557,9 @@ func (d *Driver) ListInstances(ctx context.Context, clusterName, region string) 
 			out = append(out, toInstance(in, zone))
 		}
 	}
-	slices.SortFunc(out, func(a, b drivers.Instance) int { return cmp.Or(strings.Compare(a.Zone, b.Zone), strings.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b drivers.Instance) int {
+		return cmp.Or(strings.Compare(a.Zone, b.Zone), strings.Compare(a.ID, b.ID))
+	})
 	return out, nil
 }
 
