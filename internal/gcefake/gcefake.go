@@ -87,12 +87,20 @@ type Fault struct {
 	// (the SDK's Operation.Wait then returns nil; see the package doc of
 	// drivers/gcp).
 	NoHTTPStatus bool
+	// More are further entries of a failed operation's error list (GCE
+	// may report several), after the one of Code and Message.
+	More []OpError
 	// After lets that many matching calls through before the fault fires.
 	After int
 	// Times is how many matching calls fail; 0 means every one.
 	Times int
 
 	seen, fired int
+}
+
+// OpError is one entry of an operation's error list.
+type OpError struct {
+	Code, Message string
 }
 
 // Instance is one instance of the inventory.
@@ -121,6 +129,7 @@ type operation struct {
 	polls                            int // polls left before DONE
 	insert                           time.Time
 	errCode, errMsg                  string
+	more                             []OpError
 	httpStatus                       int
 	noHTTPStatus                     bool
 	quotaRegion                      string
@@ -463,6 +472,7 @@ func (s *Server) failOp(op *operation, f *Fault, name string) {
 		op.httpStatus = defaultOpStatus(f.Code)
 	}
 	op.noHTTPStatus = f.NoHTTPStatus
+	op.more = f.More
 	if strings.HasPrefix(f.Code, "QUOTA_EXCEEDED") {
 		op.quotaRegion = RegionOf(op.zone)
 	}
@@ -618,7 +628,11 @@ func (s *Server) opJSON(op *operation) map[string]any {
 				"metricName": "compute.googleapis.com/nvidia_v100_gpus", "limitName": "NVIDIA-V100-GPUS-per-project-region",
 				"dimensions": map[string]any{"region": op.quotaRegion}, "limit": 0}}}
 		}
-		m["error"] = map[string]any{"errors": []any{e}}
+		list := []any{e}
+		for _, x := range op.more {
+			list = append(list, map[string]any{"code": x.Code, "message": x.Message})
+		}
+		m["error"] = map[string]any{"errors": list}
 		if !op.noHTTPStatus {
 			m["httpErrorStatusCode"] = op.httpStatus
 			m["httpErrorMessage"] = strings.ToUpper(http.StatusText(op.httpStatus))
