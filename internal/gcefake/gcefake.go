@@ -186,6 +186,14 @@ func (s *Server) URL() string { return s.srv.URL }
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }
 
+// SetPollsToDone changes how many polls the operations started from now
+// on need before they are DONE.
+func (s *Server) SetPollsToDone(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pollsToDone = max(n, 0)
+}
+
 // SetOffered restricts zone to the given machine and accelerator types
 // (short names: "n1-highmem-8", "nvidia-tesla-v100"). Zones never restricted
 // offer everything.
