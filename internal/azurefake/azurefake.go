@@ -134,6 +134,8 @@ type Resource struct {
 	// VMSize and Priority are set for virtual machines.
 	VMSize, Priority string
 	Created          time.Time
+	// Body is the resource as a GET returns it (a copy).
+	Body map[string]any
 
 	body map[string]any
 	op   *asyncOp
@@ -168,6 +170,7 @@ type Server struct {
 	faults    []*Fault
 	calls     map[Op]int
 	polls     int
+	slow      map[string]int // lower-cased type -> polls
 	now       func() time.Time
 }
 
@@ -184,7 +187,7 @@ func WithNow(now func() time.Time) Option { return func(s *Server) { s.now = now
 // New starts a server; Close stops it.
 func New(opts ...Option) *Server {
 	s := &Server{resources: map[string]*Resource{}, ops: map[string]*asyncOp{}, offered: map[string][]string{},
-		calls: map[Op]int{}, polls: 1, now: time.Now}
+		calls: map[Op]int{}, polls: 1, slow: map[string]int{}, now: time.Now}
 	for _, o := range opts {
 		o(s)
 	}
@@ -197,6 +200,26 @@ func (s *Server) URL() string { return s.srv.URL }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }
+
+// SetPolls changes how many polls the operations started from now on need
+// (for types without SetSlow).
+func (s *Server) SetPolls(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.polls = max(n, 0)
+}
+
+// SetSlow makes the operations of one resource type ("virtualMachines",
+// ...) started from now on need n polls; n = 0 removes the setting.
+func (s *Server) SetSlow(typ string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n <= 0 {
+		delete(s.slow, strings.ToLower(typ))
+		return
+	}
+	s.slow[strings.ToLower(typ)] = n
+}
 
 // SetOffered restricts location to the given VM sizes; other sizes answer
 // 409 SkuNotAvailable. Locations never restricted offer every size.
@@ -243,6 +266,7 @@ func (s *Server) Resources() []Resource {
 		c := *r
 		c.State = r.state()
 		c.Tags = maps(r.Tags)
+		c.Body = deepCopy(s.view(r))
 		c.body, c.op = nil, nil
 		out = append(out, c)
 	}
@@ -269,6 +293,18 @@ func (s *Server) Tagged(key, value string) []Resource {
 		if v, ok := r.Tags[key]; ok && v == value {
 			out = append(out, r)
 		}
+	}
+	return out
+}
+
+func deepCopy(m map[string]any) map[string]any {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return nil
+	}
+	var out map[string]any
+	if json.Unmarshal(b, &out) != nil {
+		return nil
 	}
 	return out
 }
@@ -377,10 +413,15 @@ func (s *Server) match(op Op, typ, location, zone, size, priority string) *Fault
 	return nil
 }
 
-func (s *Server) newOp(r *http.Request, w http.ResponseWriter, location, ns string) *asyncOp {
+func (s *Server) newOp(r *http.Request, w http.ResponseWriter, location, typ string) *asyncOp {
+	ns := namespaces[typ][:strings.IndexByte(namespaces[typ], '/')]
+	polls := s.polls
+	if n, ok := s.slow[typ]; ok {
+		polls = n
+	}
 	s.seq++
 	h := sha256.Sum256([]byte(fmt.Sprintf("op/%d/%d", s.seq, s.now().UnixNano())))
-	op := &asyncOp{id: hex.EncodeToString(h[:16]), location: strings.ToLower(location), ns: ns, polls: s.polls, start: s.now()}
+	op := &asyncOp{id: hex.EncodeToString(h[:16]), location: strings.ToLower(location), ns: ns, polls: polls, start: s.now()}
 	op.id = op.id[:8] + "-" + op.id[8:12] + "-" + op.id[12:16] + "-" + op.id[16:20] + "-" + op.id[20:32]
 	s.ops[op.id] = op
 	sub := strings.Split(r.URL.Path, "/")[2]
@@ -459,7 +500,6 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, id, rg, typ, name s
 		s.syncFault(w, f, size, location)
 		return
 	}
-	ns := namespaces[typ][:strings.IndexByte(namespaces[typ], '/')]
 	tags := map[string]string{}
 	if tm, ok := body["tags"].(map[string]any); ok {
 		for k, v := range tm {
@@ -480,7 +520,7 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, id, rg, typ, name s
 	}
 	s.fill(res, body, typ)
 	res.body = body
-	op := s.newOp(r, w, location, ns)
+	op := s.newOp(r, w, location, typ)
 	if f != nil {
 		op.errCode = f.Code
 		op.errMsg = f.Message
@@ -722,8 +762,7 @@ func (s *Server) delete(w http.ResponseWriter, r *http.Request, id, typ string) 
 		}
 	}
 	delete(s.resources, strings.ToLower(id))
-	ns := namespaces[typ][:strings.IndexByte(namespaces[typ], '/')]
-	s.newOp(r, w, loc, ns)
+	s.newOp(r, w, loc, typ)
 	w.WriteHeader(http.StatusAccepted)
 }
 
