@@ -484,6 +484,12 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, id, rg, typ, name s
 		}
 	}
 	existing := s.resources[strings.ToLower(id)]
+	// Faults first: throttling and policy refusals come before validation.
+	f := s.match(OpCreate, shortType(typ), location, zone, size, priority)
+	if f != nil && !f.Async {
+		s.syncFault(w, f, size, location)
+		return
+	}
 	// References must exist.
 	if msg := s.checkRefs(typ, props, location); msg != "" {
 		writeError(w, http.StatusBadRequest, "InvalidResourceReference", msg)
@@ -494,11 +500,6 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request, id, rg, typ, name s
 			writeError(w, http.StatusConflict, "SkuNotAvailable", fmt.Sprintf("The requested VM size for resource 'Following SKUs have failed for Capacity Restrictions: %s' is currently not available in location '%s'. Please try another size or deploy to a different location or different zone. See https://aka.ms/azureskunotavailable for details.", size, location))
 			return
 		}
-	}
-	f := s.match(OpCreate, shortType(typ), location, zone, size, priority)
-	if f != nil && !f.Async {
-		s.syncFault(w, f, size, location)
-		return
 	}
 	tags := map[string]string{}
 	if tm, ok := body["tags"].(map[string]any); ok {
