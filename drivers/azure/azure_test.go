@@ -229,3 +229,23 @@ func BenchmarkVMName(b *testing.B) {
 		_ = azure.VMName("my-training-cluster", "prov-1/c3/t0", i&7)
 	}
 }
+
+// BenchmarkLaunchTerminate is one single-node round trip through the SDK
+// and the local server (public IP, NIC, VM with their operations; then the
+// four deletes).
+func BenchmarkLaunchTerminate(b *testing.B) {
+	d, _ := newDriver(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := range b.N {
+		req := a100
+		req.Token = fmt.Sprint(i)
+		cl, err := d.Launch(ctx, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := d.Terminate(ctx, cl); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

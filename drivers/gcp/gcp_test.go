@@ -234,3 +234,22 @@ func BenchmarkInstanceName(b *testing.B) {
 		_ = gcp.InstanceName("my-training-cluster", "prov-1/c3/t0", i&7)
 	}
 }
+
+// BenchmarkLaunchTerminate is one single-node round trip through the SDK
+// and the local server (insert, one poll, get, delete, one poll).
+func BenchmarkLaunchTerminate(b *testing.B) {
+	d, _ := newDriver(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := range b.N {
+		req := v100
+		req.Token = fmt.Sprint(i)
+		cl, err := d.Launch(ctx, req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := d.Terminate(ctx, cl); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
