@@ -11,6 +11,9 @@ import (
 
 	"github.com/skyhop/skyhop/drivers"
 	"github.com/skyhop/skyhop/drivers/aws"
+	"github.com/skyhop/skyhop/drivers/azure"
+	"github.com/skyhop/skyhop/drivers/gcp"
+	"github.com/skyhop/skyhop/internal/fakeclouds"
 	"github.com/skyhop/skyhop/internal/moto"
 )
 
@@ -34,7 +37,7 @@ func (l *launcher) realClouds(ctx context.Context, w *world) error {
 		case "aws":
 			d, err = l.awsDriver(ctx, w)
 		case "gcp", "azure":
-			err = fmt.Errorf("the %s driver is not part of this build yet; run without --clouds to use the fake cloud", c)
+			d, err = l.gcpAzureDriver(ctx, w, c)
 		default:
 			err = fmt.Errorf("unknown cloud %q (want aws, gcp or azure)", c)
 		}
@@ -75,4 +78,42 @@ func (l *launcher) awsDriver(ctx context.Context, w *world) (drivers.Driver, err
 		}
 	}
 	return aws.New(ctx, opts...)
+}
+
+// gcpAzureDriver makes the GCP or Azure driver: against the local
+// Compute Engine and Azure servers with --emulate (started once for both),
+// else against the real APIs with each cloud's standard credentials
+// (Application Default Credentials; DefaultAzureCredential).
+func (l *launcher) gcpAzureDriver(ctx context.Context, w *world, cloud string) (drivers.Driver, error) {
+	if l.opts.emulate {
+		if w.emulated == nil {
+			fc, err := fakeclouds.Start(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("--emulate: starting the local GCP and Azure servers: %w", err)
+			}
+			w.closers = append(w.closers, fc.Close)
+			w.emulated = fc
+		}
+		return w.emulated.Driver(cloud), nil
+	}
+	if cloud == "gcp" {
+		var opts []gcp.Option
+		if l.opts.gcpProject != "" {
+			opts = append(opts, gcp.WithProject(l.opts.gcpProject))
+		}
+		d, err := gcp.New(ctx, opts...)
+		if err != nil {
+			return nil, err
+		}
+		w.closers = append(w.closers, func() { d.Close() })
+		return d, nil
+	}
+	var opts []azure.Option
+	if l.opts.azureSubscription != "" {
+		opts = append(opts, azure.WithSubscription(l.opts.azureSubscription))
+	}
+	if l.opts.azureResourceGroup != "" {
+		opts = append(opts, azure.WithResourceGroup(l.opts.azureResourceGroup))
+	}
+	return azure.New(ctx, opts...)
 }

@@ -216,3 +216,34 @@ func TestCloudsAWSEmulated(t *testing.T) {
 		t.Errorf("--down did not terminate the cluster:\n%s", out)
 	}
 }
+
+// --clouds gcp,azure --emulate runs the real GCP and Azure drivers against
+// the local Compute Engine and Azure servers; with --emulate-faults GCP is
+// stocked out and then over its global GPU quota, so the launch lands on
+// Azure, and --down leaves nothing billable on either server.
+func TestCloudsGCPAzureEmulated(t *testing.T) {
+	code, out, errOut := launch(t, "-y", "--json", "--down", "--clouds", "gcp,azure", "--emulate", "--emulate-faults",
+		"--gpus", "V100:1", filepath.Join("..", "tasks", "one-gpu.yaml"))
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr: %s\nstdout: %s", code, errOut, out)
+	}
+	lines := jsonLines(t, out)
+	res := last(lines, "result")
+	if res["launched"] != true || res["cloud"] != "azure" {
+		t.Fatalf("result = %v", res)
+	}
+	var codes []string
+	for _, l := range lines {
+		if l["kind"] == "attempt-failed" {
+			codes = append(codes, l["cloud"].(string)+":"+l["code"].(string))
+		}
+	}
+	want := []string{"gcp:ZONE_RESOURCE_POOL_EXHAUSTED", "gcp:ZONE_RESOURCE_POOL_EXHAUSTED", "gcp:ZONE_RESOURCE_POOL_EXHAUSTED",
+		"gcp:ZONE_RESOURCE_POOL_EXHAUSTED", "gcp:QUOTA_EXCEEDED"}
+	if strings.Join(codes, " ") != strings.Join(want, " ") {
+		t.Errorf("failed attempts = %v, want %v", codes, want)
+	}
+	if last(lines, "terminated") == nil {
+		t.Errorf("--down did not terminate the cluster:\n%s", out)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/skyhop/skyhop/drivers"
 	"github.com/skyhop/skyhop/drivers/fake"
 	"github.com/skyhop/skyhop/failover"
+	"github.com/skyhop/skyhop/internal/fakeclouds"
 	"github.com/skyhop/skyhop/optimizer"
 	"github.com/skyhop/skyhop/resources"
 )
@@ -38,8 +39,10 @@ var scarcity []byte
 // options are the parsed command line.
 type options struct {
 	yes, dryrun, untilUp, down, json bool
-	emulate                          bool
-	awsEndpoint                      string
+	emulate, emulateFaults           bool
+	awsEndpoint, gcpProject          string
+	azureSubscription                string
+	azureResourceGroup               string
 	scenario, clouds, catalog        string
 	gpus, infra, cloud, region, zone string
 	cluster                          string
@@ -60,6 +63,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.scenario, "scenario", "", "fake-cloud scenario `file` (offerings and faults)")
 	fs.StringVar(&o.clouds, "clouds", "", "real clouds to use instead of the fake: `aws,gcp,azure`")
 	fs.BoolVar(&o.emulate, "emulate", false, "with --clouds: run each cloud against a local emulator (moto for aws)")
+	fs.BoolVar(&o.emulateFaults, "emulate-faults", false, "with --emulate: script a GCP stockout and global GPU quota on the emulators")
+	fs.StringVar(&o.gcpProject, "gcp-project", "", "with --clouds gcp: the `project` (default from the environment)")
+	fs.StringVar(&o.azureSubscription, "azure-subscription", "", "with --clouds azure: the subscription `id` (default $AZURE_SUBSCRIPTION_ID)")
+	fs.StringVar(&o.azureResourceGroup, "azure-resource-group", "", "with --clouds azure: the resource `group` (default $AZURE_RESOURCE_GROUP, else skyhop)")
 	fs.StringVar(&o.awsEndpoint, "aws-endpoint", "", "with --clouds aws: EC2 endpoint `url` (default $AWS_ENDPOINT_URL, else AWS)")
 	fs.StringVar(&o.catalog, "catalog", "", "catalog CSV `file` in SkyPilot's v8 schema")
 	fs.StringVar(&o.gpus, "gpus", "", "override every candidate's accelerators: `A100:8` (none clears)")
@@ -99,8 +106,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("--parallel must be at least 1, got %d", o.parallel)
 	case o.clouds != "" && o.scenario != "":
 		return nil, errors.New("--scenario scripts the fake cloud; it cannot be combined with --clouds")
-	case o.clouds == "" && (o.emulate || o.awsEndpoint != ""):
-		return nil, errors.New("--emulate and --aws-endpoint apply to --clouds; without --clouds the launch runs on the fake cloud")
+	case o.clouds == "" && (o.emulate || o.awsEndpoint != "" || o.gcpProject != "" || o.azureSubscription != "" || o.azureResourceGroup != ""):
+		return nil, errors.New("--emulate and the per-cloud flags apply to --clouds; without --clouds the launch runs on the fake cloud")
+	case o.emulateFaults && !o.emulate:
+		return nil, errors.New("--emulate-faults scripts the emulators; add --emulate")
 	}
 	o.task = rest[0]
 	return o, nil
@@ -159,6 +168,9 @@ func (l *launcher) run(ctx context.Context) int {
 		return l.fail(exitNothing, "%v", err)
 	}
 	world.sell(plan)
+	if o.emulateFaults && world.emulated != nil {
+		world.emulated.Story(firstRegion(plan, "gcp"))
+	}
 	if o.dryrun {
 		l.out.searchPath(plan)
 		return exitUp
@@ -197,6 +209,11 @@ func (l *launcher) run(ctx context.Context) int {
 	if o.down {
 		if err := l.down(ctx, world, res); err != nil {
 			return l.fail(exitNothing, "terminating %s: %v", res.ClusterName, err)
+		}
+		if world.emulated != nil {
+			if left := world.emulated.Leftovers(); len(left) > 0 {
+				return l.fail(exitNothing, "leak check: still billable on the emulators after --down: %s", strings.Join(left, "; "))
+			}
 		}
 	}
 	return exitUp
@@ -287,10 +304,21 @@ func applyOverrides(spec *resources.Spec, o *options) error {
 type world struct {
 	catalog  *catalog.Catalog
 	drivers  []drivers.Driver
-	clouds   []string       // enabled clouds
-	scenario *fake.Scenario // the fake cloud's scenario, when the fake is used
-	fake     *fake.Clouds   // the fake cloud, built by sell
-	closers  []func()       // emulators to stop at the end
+	clouds   []string           // enabled clouds
+	scenario *fake.Scenario     // the fake cloud's scenario, when the fake is used
+	fake     *fake.Clouds       // the fake cloud, built by sell
+	closers  []func()           // emulators and clients to close at the end
+	emulated *fakeclouds.Clouds // the local GCP and Azure servers, with --emulate
+}
+
+// firstRegion is the region of the plan's first candidate on cloud.
+func firstRegion(plan *optimizer.Plan, cloud string) string {
+	for _, c := range plan.Candidates {
+		if c.Offering.Cloud == cloud {
+			return c.Offering.Region
+		}
+	}
+	return ""
 }
 
 // where says what the launch runs against, for people.
