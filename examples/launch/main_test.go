@@ -182,7 +182,7 @@ func TestBadInput(t *testing.T) {
 		{"bad infra", []string{"-y", "--infra", "amazon", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, "unknown cloud 'amazon'"},
 		{"no confirmation without a terminal", []string{filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, "pass -y"},
 		{"unknown real cloud", []string{"-y", "--clouds", "ibm", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, `unknown cloud "ibm"`},
-		{"emulate without clouds", []string{"-y", "--emulate", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, "--emulate and --aws-endpoint apply to --clouds"},
+		{"emulate without clouds", []string{"-y", "--emulate", filepath.Join("..", "tasks", "one-gpu.yaml")}, 2, "--emulate and the per-cloud flags apply to --clouds"},
 		{"nothing fits", []string{"-y", "--gpus", "H100:3", filepath.Join("..", "tasks", "one-gpu.yaml")}, 1, "no offering has 3 of H100"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
