@@ -17,7 +17,12 @@
 //	-y, --yes            launch without asking
 //	--dryrun             print the plan and the exact search path; launch nothing
 //	--scenario FILE      fake-cloud scenario (offerings and faults) instead of the built-in one
-//	--clouds LIST        real clouds to use instead of the fake: aws,gcp,azure
+//	--clouds LIST        real drivers instead of the fake: aws,gcp,azure (standard credentials)
+//	--emulate            with --clouds: run the real drivers against local emulators
+//	                     (moto for aws, wire-true Compute Engine and Azure servers)
+//	--emulate-faults     with --emulate: a GCP stockout, then the global GPU quota
+//	--aws-endpoint URL   EC2 endpoint (default $AWS_ENDPOINT_URL)
+//	--gcp-project P, --azure-subscription S, --azure-resource-group G
 //	--catalog FILE       a catalog CSV (SkyPilot v8 schema) instead of the embedded one
 //	--gpus A100:8        override the accelerators of every candidate (none clears them)
 //	--infra CLOUD[/REGION[/ZONE]], --cloud, --region, --zone   pin the location
