@@ -1,12 +1,14 @@
 package optimizer
 
 import (
+	"github.com/skyhop/skyhop/internal/benchcpu"
 	"testing"
 
 	"github.com/skyhop/skyhop/catalog"
 )
 
 func benchRank(b *testing.B, yaml string) {
+	defer benchcpu.Report(b, benchcpu.Now())
 	cat := catalog.Default()
 	spec := parse(b, yaml)
 	plan, err := Rank(spec, cat)

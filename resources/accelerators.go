@@ -37,7 +37,7 @@ func ParseAccelerators(s string) (*Accelerator, error) {
 func parseAcceleratorString(s string) (Accelerator, string) {
 	s = strings.TrimSpace(s)
 	parts := strings.Split(s, ":")
-	bad := fmt.Sprintf("invalid accelerator %q: want NAME or NAME:COUNT", s)
+	bad := func() string { return fmt.Sprintf("invalid accelerator %q: want NAME or NAME:COUNT", s) }
 	for i := range parts {
 		parts[i] = strings.TrimSpace(parts[i])
 	}
@@ -45,7 +45,7 @@ func parseAcceleratorString(s string) (Accelerator, string) {
 	switch len(parts) {
 	case 1, 2:
 		if parts[0] == "" {
-			return a, bad
+			return a, bad()
 		}
 		if sel, ok := memorySelector(parts[0]); ok {
 			a.Memory = sel
@@ -56,7 +56,7 @@ func parseAcceleratorString(s string) (Accelerator, string) {
 		if len(parts) == 2 {
 			n, ok := parseCount(parts[1])
 			if !ok {
-				return a, bad + " with a numeric COUNT"
+				return a, bad() + " with a numeric COUNT"
 			}
 			a.Count = n
 		}
@@ -71,13 +71,16 @@ func parseAcceleratorString(s string) (Accelerator, string) {
 		}
 		a.Manufacturer, a.Memory, a.Count = strings.ToLower(parts[0]), sel, n
 	default:
-		return a, bad
+		return a, bad()
 	}
 	return a, ""
 }
 
 // memorySelector parses "80GB+" into a memory quantity in GiB.
 func memorySelector(s string) (Quantity, bool) {
+	if s == "" || !strings.ContainsAny(s[len(s)-1:], "bB+") {
+		return Quantity{}, false // not <n>GB[+]: skip the regexp for names such as A100
+	}
 	m := memorySelectorRE.FindStringSubmatch(s)
 	if m == nil {
 		return Quantity{}, false

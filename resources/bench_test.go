@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"github.com/skyhop/skyhop/internal/benchcpu"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +10,7 @@ import (
 // BenchmarkParse parses a realistic task: an any_of with three entries
 // (target: at most 50 µs/op).
 func BenchmarkParse(b *testing.B) {
+	defer benchcpu.Report(b, benchcpu.Now())
 	data, err := os.ReadFile(filepath.Join("testdata", "train.yaml"))
 	if err != nil {
 		b.Fatal(err)

@@ -79,8 +79,7 @@ type pair struct {
 // non-scalar keys and duplicate keys (with both positions), and applies YAML
 // merge keys ("<<: *defaults"), whose entries never override explicit ones.
 func (w *walker) pairs(m *yaml.Node, path string) []pair {
-	var out []pair
-	first := make(map[string]*yaml.Node, len(m.Content)/2)
+	out := make([]pair, 0, len(m.Content)/2)
 	var merged []pair
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k := w.resolve(m.Content[i], path)
@@ -91,26 +90,45 @@ func (w *walker) pairs(m *yaml.Node, path string) []pair {
 			w.fail(k, path, CodeType, "keys are plain names such as cpus or A100", "a mapping key must be a scalar, got %s", kindOf(k))
 			continue
 		}
-		v := w.resolve(m.Content[i+1], join(path, k.Value))
+		v := w.resolveValue(m.Content[i+1], path, k.Value)
 		if k.ShortTag() == "!!merge" {
 			merged = append(merged, w.mergePairs(v, path)...)
 			continue
 		}
-		if prev, dup := first[k.Value]; dup {
+		if prev := find(out, k.Value); prev != nil {
 			w.fail(k, join(path, k.Value), CodeDuplicateKey, "remove one of them",
-				"duplicate key %q (first written at %s)", k.Value, posOf(prev))
+				"duplicate key %q (first written at %s)", k.Value, posOf(prev.k))
 			continue
 		}
-		first[k.Value] = k
 		out = append(out, pair{key: k.Value, k: k, v: v})
 	}
 	for _, p := range merged {
-		if _, ok := first[p.key]; !ok {
-			first[p.key] = p.k
+		if find(out, p.key) == nil {
 			out = append(out, p)
 		}
 	}
 	return out
+}
+
+// find returns the pair with key, or nil. Mappings in a task are small, so
+// a scan beats a map.
+func find(ps []pair, key string) *pair {
+	for i := range ps {
+		if ps[i].key == key {
+			return &ps[i]
+		}
+	}
+	return nil
+}
+
+// resolveValue is resolve for the value of key in the mapping at path; the
+// key's path is built only if there is a problem to report.
+func (w *walker) resolveValue(n *yaml.Node, path, key string) *yaml.Node {
+	if n != nil && n.Kind != yaml.AliasNode && w.visits < maxNodeVisits {
+		w.visits++
+		return n
+	}
+	return w.resolve(n, join(path, key))
 }
 
 // mergePairs returns the entries a merge key brings in: one mapping or a

@@ -140,6 +140,33 @@ func load(data []byte) (*yaml.Node, *Error) {
 			Msg:  "the task YAML is larger than 1 MiB (" + strconv.Itoa(len(data)) + " bytes)",
 			Hint: "a task YAML is a few kilobytes; move large data into files it references"}
 	}
+	if mayHoldSeveralDocuments(data) {
+		return loadFirstOfMany(data)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, syntaxError(data, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+// mayHoldSeveralDocuments reports whether data has a line starting with a
+// document marker ("---" or "..."): only then can it hold a second
+// document, which yaml.Unmarshal would silently ignore.
+func mayHoldSeveralDocuments(data []byte) bool {
+	for _, marker := range [][]byte{[]byte("---"), []byte("...")} {
+		if bytes.HasPrefix(data, marker) || bytes.Contains(data, append([]byte("\n"), marker...)) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadFirstOfMany decodes the first document of data and rejects a second.
+func loadFirstOfMany(data []byte) (*yaml.Node, *Error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyhop/skyhop/internal/benchcpu"
 	"strings"
 	"sync"
 	"testing"
@@ -841,7 +842,7 @@ func BenchmarkLaunch(b *testing.B) {
 	var d *Driver
 	ctx := context.Background()
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime(b))
+	defer benchcpu.Report(b, benchcpu.Now())
 	for i := 0; b.Loop(); i++ {
 		if i%4096 == 0 {
 			b.StopTimer()
@@ -861,7 +862,7 @@ func BenchmarkLaunchFault(b *testing.B) {
 	var d *Driver
 	ctx := context.Background()
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime(b))
+	defer benchcpu.Report(b, benchcpu.Now())
 	for i := 0; b.Loop(); i++ {
 		if i%4096 == 0 {
 			b.StopTimer()
@@ -886,7 +887,7 @@ func BenchmarkLaunchFaultNoLog(b *testing.B) {
 	d := fc.Driver("gcp")
 	ctx := context.Background()
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime(b))
+	defer benchcpu.Report(b, benchcpu.Now())
 	for b.Loop() {
 		if _, err := d.Launch(ctx, gcpReq); err == nil {
 			b.Fatal("no fault")
@@ -904,7 +905,7 @@ func BenchmarkLaunchTerminate(b *testing.B) {
 	req := awsReq
 	req.Count = 2
 	b.ReportAllocs()
-	defer reportCPU(b, cpuTime(b))
+	defer benchcpu.Report(b, benchcpu.Now())
 	for b.Loop() {
 		cl, err := d.Launch(ctx, req)
 		if err != nil {
@@ -912,15 +913,6 @@ func BenchmarkLaunchTerminate(b *testing.B) {
 		}
 		if err := d.Terminate(ctx, cl); err != nil {
 			b.Fatal(err)
-		}
-	}
-}
-
-// reportCPU reports the process CPU time per op since start.
-func reportCPU(b *testing.B, start time.Duration) {
-	if n := b.N; n > 0 {
-		if d := cpuTime(b) - start; d > 0 {
-			b.ReportMetric(float64(d.Nanoseconds())/float64(n), "cpu-ns/op")
 		}
 	}
 }
