@@ -247,3 +247,25 @@ func TestCloudsGCPAzureEmulated(t *testing.T) {
 		t.Errorf("--down did not terminate the cluster:\n%s", out)
 	}
 }
+
+// --catalog ranks against a user's own table in SkyPilot's v8 CSV schema.
+func TestUserCatalog(t *testing.T) {
+	csv := filepath.Join(t.TempDir(), "aws_vms.csv")
+	data := "InstanceType,AcceleratorName,AcceleratorCount,vCPUs,MemoryGiB,GpuInfo,Price,SpotPrice,Region,AvailabilityZone\n" +
+		"p4d.24xlarge,A100,8.0,96.0,1152.0,,32.7726,12.1,us-east-1,use1-az1\n" +
+		"p4d.24xlarge,A100,8.0,96.0,1152.0,,32.7726,11.5,us-west-2,usw2-az1\n"
+	if err := os.WriteFile(csv, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := launch(t, "-y", "--json", "--catalog", csv, "--gpus", "A100:8", filepath.Join("..", "tasks", "spot.yaml"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	res := last(jsonLines(t, out), "result")
+	if res["region"] != "us-west-2" || res["market"] != "spot" || res["hourly_price"] != 11.5 {
+		t.Errorf("result = %v, want the cheaper spot offering of the user's table", res)
+	}
+	if code, _, errOut := launch(t, "-y", "--catalog", filepath.Join(t.TempDir(), "missing.csv"), filepath.Join("..", "tasks", "spot.yaml")); code != 2 || !strings.Contains(errOut, "--catalog") {
+		t.Errorf("missing catalog: exit %d, %q", code, errOut)
+	}
+}
