@@ -478,6 +478,12 @@ func (c *Catalog) All() []*Offering {
 		}
 		c.all = append(all, c.acc...)
 	})
+	if c.all == nil && c.n > 0 {
+		// Decoding a cloud panicked inside the Once: panic again.
+		for _, cl := range c.clouds {
+			c.cloud[cl].full()
+		}
+	}
 	return c.all
 }
 
