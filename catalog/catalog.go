@@ -36,8 +36,10 @@ func CountMatches(have, want float64) bool { return math.Abs(have-want) <= Count
 //     AcceleratorCount, Region, Zone): ByCloud, ByInstanceType.
 //
 // Names compare byte-wise; CPU-only offerings (Accelerator "") come first in
-// accelerator order. Get a catalog from Default, Load, LoadFile, New, Merge
-// or Apply; the zero Catalog is empty.
+// accelerator order. A returned slice is never re-allocated or rewritten:
+// it stays valid for the catalog's life, even where the embedded snapshot
+// decodes offerings on first need (see Default). Get a catalog from
+// Default, Load, LoadFile, New, Merge or Apply; the zero Catalog is empty.
 type Catalog struct {
 	n, nCPU int         // offerings, CPU-only offerings
 	acc     []*Offering // the offerings with accelerators, accelerator order
@@ -345,7 +347,7 @@ func accelString(o *Offering) string {
 func index(offs []Offering, src Source) (*Catalog, error) {
 	nCPU := sort.Search(len(offs), func(i int) bool { return offs[i].Accelerator != "" })
 	in := intern(offs)
-	ix := newIndexer(in.strs)
+	ix := newIndexer(in.strs, len(offs)-nCPU)
 	for i := range offs {
 		ix.add(in.cloud[i], in.typ[i], in.region[i], in.zone[i], i >= nCPU)
 	}

@@ -90,7 +90,7 @@ func decodeSnapshot(data, srcJSON []byte) (*Catalog, error) {
 		return nil, fmt.Errorf("catalog: embedded snapshot: the first section is not %q", snapshot.AcceleratorSection)
 	}
 	strs, specs := d.Strings(), d.Specs()
-	ix := newIndexer(strs)
+	ix := newIndexer(strs, d.Section(0).Len())
 	// The offerings with accelerators: a pass over their ids indexes
 	// them, in accelerator order.
 	r := d.Section(0)

@@ -13,13 +13,14 @@ import (
 // snapshot: Azure's and GCP's CPU VMs) may be decoded on first need, once,
 // by full.
 type cloudIndex struct {
-	n        int         // offerings
-	nCPU     int         // CPU-only offerings
-	types    []string    // instance types, sorted
-	spans    []typeSpans // per type, in types order
-	typeIdx  map[string]int32
-	typeFold map[string]string // lower-case type → first spelling
-	accLoc   []*Offering       // the offerings with accelerators, location order
+	n      int         // offerings
+	nCPU   int         // CPU-only offerings
+	types  []string    // instance types, sorted
+	spans  []typeSpans // per type, in types order
+	accLoc []*Offering // the offerings with accelerators, location order
+
+	foldOnce sync.Once
+	typeFold map[string]int32 // lower-case type → index of its first spelling; built on first need
 
 	regions    []string // sorted
 	regionFold map[string]string
@@ -99,13 +100,23 @@ func (ci *cloudIndex) materialise() {
 // typeIndex returns the index of instance type name, matched exactly first
 // and then case-insensitively.
 func (ci *cloudIndex) typeIndex(name string) (int32, bool) {
-	if i, ok := ci.typeIdx[name]; ok {
-		return i, true
+	if i, ok := slices.BinarySearch(ci.types, name); ok {
+		return int32(i), true
 	}
-	if s, ok := lookupFold(ci.typeFold, name); ok {
-		return ci.typeIdx[s], true
-	}
-	return 0, false
+	ci.foldOnce.Do(func() {
+		ci.typeFold = make(map[string]int32, len(ci.types))
+		for i, t := range ci.types {
+			if l := strings.ToLower(t); !hasKey(ci.typeFold, l) {
+				ci.typeFold[l] = int32(i)
+			}
+		}
+	})
+	return lookupFold(ci.typeFold, name)
+}
+
+func hasKey[V any](m map[string]V, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // offerings returns the offerings of types[lo:hi] in location order: a
@@ -153,8 +164,10 @@ type bucket struct{ typ, cpu, acc int32 }
 
 type accRow struct{ cloud, bucket int32 }
 
-func newIndexer(strs []string) *indexer {
-	ix := &indexer{strs: strs, rank: make([]int32, len(strs)), cloudOf: make([]int32, len(strs))}
+// newIndexer returns an indexer of rows whose strings are strs, expecting
+// about accRows rows with accelerators.
+func newIndexer(strs []string, accRows int) *indexer {
+	ix := &indexer{strs: strs, rank: make([]int32, len(strs)), cloudOf: make([]int32, len(strs)), accRows: make([]accRow, 0, accRows)}
 	for i := range ix.rank {
 		ix.rank[i] = int32(i)
 	}
@@ -291,18 +304,12 @@ func (ix *indexer) buildCloud(cb *cloudBuild) (*cloudIndex, []int32) {
 	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(ix.rank[cb.buckets[a].typ], ix.rank[cb.buckets[b].typ]) })
 	ci.types = make([]string, len(order))
 	ci.spans = make([]typeSpans, len(order))
-	ci.typeIdx = make(map[string]int32, len(order))
-	ci.typeFold = make(map[string]string, len(order))
 	accStart := make([]int32, len(cb.buckets))
 	var loc, acc int32
 	for t, b := range order {
 		bk := cb.buckets[b]
 		name := ix.strs[bk.typ]
 		ci.types[t] = name
-		ci.typeIdx[name] = int32(t)
-		if l := strings.ToLower(name); ci.typeFold[l] == "" {
-			ci.typeFold[l] = name
-		}
 		ts := typeSpans{loc: span{loc, loc + bk.cpu + bk.acc}, acc: span{acc, acc + bk.acc}}
 		ci.spans[t] = ts
 		accStart[b] = acc

@@ -3,7 +3,7 @@
 // full, unlike in a benchmark loop: the wall and CPU time (getrusage, user +
 // system) of the first Default(), of the first look-up by accelerator, and
 // of the first CPU-only query (which materialises the CPU-only offerings),
-// and the live heap after each. Run it several times:
+// the page faults they take, and the live heap after a full load. Run it several times:
 //
 //	go build -o /tmp/coldstart ./catalog/internal/coldstart && for i in 1 2 3 4 5; do /tmp/coldstart; done
 package main
@@ -17,6 +17,15 @@ import (
 
 	"github.com/skyhop/skyhop/catalog"
 )
+
+// faults returns the minor page faults of the process so far.
+func faults() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Minflt
+}
 
 func cpu() time.Duration {
 	var ru syscall.Rusage
@@ -34,10 +43,10 @@ func liveMB() float64 {
 }
 
 func step(name string, f func() int) {
-	w, c := time.Now(), cpu()
+	w, c, pf := time.Now(), cpu(), faults()
 	n := f()
-	wall, used := time.Since(w), cpu()-c
-	fmt.Fprintf(os.Stdout, "%-28s wall %6.2f ms  cpu %6.2f ms  (%d offerings)\n", name, wall.Seconds()*1e3, used.Seconds()*1e3, n)
+	wall, used, pf := time.Since(w), cpu()-c, faults()-pf
+	fmt.Fprintf(os.Stdout, "%-28s wall %6.2f ms  cpu %6.2f ms  %5d page faults  (%d offerings)\n", name, wall.Seconds()*1e3, used.Seconds()*1e3, pf, n)
 }
 
 func main() {

@@ -37,6 +37,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Magic starts every snapshot.
@@ -258,24 +259,31 @@ func NewDecoder(data []byte) (*Decoder, error) {
 	if !ok || ns > uint64(len(h.cols[0])) || ns > math.MaxInt32 {
 		return nil, fmt.Errorf("%w: string table", ErrCorrupt)
 	}
+	// The string bytes are copied into one string (none may point into
+	// data, a caller's buffer): a pass to size it, a pass to fill it.
 	d.strs = make([]string, ns)
-	lens := make([]int, ns)
-	var all []byte
-	for i := range lens {
+	start, total := h.cols[0], 0
+	for i := range d.strs {
 		l, ok := next()
 		if !ok || l > uint64(len(h.cols[0])) {
 			return nil, fmt.Errorf("%w: string %d", ErrCorrupt, i)
 		}
-		lens[i] = int(l)
-		all = append(all, h.cols[0][:l]...)
+		total += int(l)
 		h.cols[0] = h.cols[0][l:]
 	}
-	// One allocation for every string, none pointing into data.
-	allS := string(all)
-	off := 0
-	for i, l := range lens {
-		d.strs[i] = allS[off : off+l]
-		off += l
+	var all strings.Builder
+	all.Grow(total)
+	for b := start; all.Len() < total; {
+		l, n := binary.Uvarint(b)
+		all.Write(b[n : n+int(l)])
+		b = b[n+int(l):]
+	}
+	allS := all.String()
+	for i, b, off := 0, start, 0; i < len(d.strs); i++ {
+		l, n := binary.Uvarint(b)
+		d.strs[i] = allS[off : off+int(l)]
+		off += int(l)
+		b = b[n+int(l):]
 	}
 	nsp, ok := next()
 	if !ok || nsp > uint64(len(h.cols[0])) {
