@@ -43,8 +43,6 @@ type cloudIndex struct {
 // offerings in location order).
 type typeSpans struct{ loc, acc span }
 
-func (t typeSpans) hasCPU() bool { return t.loc.hi-t.loc.lo != t.acc.hi-t.acc.lo }
-
 // full returns every offering of the cloud in location order, decoding
 // the CPU-only offerings on first use. Safe for concurrent use: the slice
 // is built once and never changes.
@@ -133,10 +131,11 @@ func (ci *cloudIndex) offerings(lo, hi int) []*Offering {
 	return ci.full()[first.loc.lo:last.loc.hi:last.loc.hi]
 }
 
-// indexer builds a catalog's indexes from the string ids of its rows, one
-// row at a time, with no allocation per row: the embedded snapshot feeds
-// it rows it has not materialised. Rows come in accelerator order, the
-// CPU-only ones first.
+// indexer builds a catalog's indexes from the string ids of its rows, with
+// no allocation per row: add takes one row (those with accelerators must
+// come in accelerator order); addCPU and cloudBuild.place take a count of
+// CPU-only rows and their places, which is how the embedded snapshot
+// indexes rows it has not decoded.
 type indexer struct {
 	strs    []string
 	rank    []int32 // string id → rank in byte order
