@@ -3,28 +3,67 @@ package catalog
 import (
 	"runtime"
 	"testing"
+	"time"
+
+	"github.com/skyhop/skyhop/internal/benchcpu"
 )
 
 // BenchmarkDefaultColdLoad measures what Default does on first use: decode
-// the embedded snapshot and build every index. Besides wall time it reports
-// the process's CPU time per load (user + system, GC included), which a
-// busy machine disturbs less.
+// the embedded snapshot's offerings with accelerators and build every
+// index. Besides wall time it reports the process's CPU time per load
+// (user + system, GC included), which a busy machine disturbs less.
 func BenchmarkDefaultColdLoad(b *testing.B) {
+	defer benchcpu.Report(b, benchcpu.Now())
 	b.ReportAllocs()
-	start := processCPU()
 	for b.Loop() {
 		if _, err := decodeSnapshot(snapshotData, sourceJSON); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if cpu := processCPU() - start; cpu > 0 {
-		b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkFirstCPUQuery measures the cost Default defers: the first query
+// that needs CPU-only offerings after a cold load (the load itself is not
+// timed). CPUOnly decodes every cloud's; ByCloud and ByInstanceType one
+// cloud's.
+func BenchmarkFirstCPUQuery(b *testing.B) {
+	for _, q := range []struct {
+		name string
+		f    func(*Catalog) []*Offering
+	}{
+		{"CPUOnly", (*Catalog).CPUOnly},
+		{"ByCloud/aws", func(c *Catalog) []*Offering { return c.ByCloud("aws") }},
+		{"ByInstanceType/gcp", func(c *Catalog) []*Offering { return c.ByInstanceType("gcp", "n1-highmem-8") }},
+		{"ByInstanceType/azure", func(c *Catalog) []*Offering { return c.ByInstanceType("azure", "Standard_D8s_v5") }},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var cpu time.Duration
+			for b.Loop() {
+				b.StopTimer()
+				c, err := decodeSnapshot(snapshotData, sourceJSON)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC() // do not charge the query with the load's garbage
+				start := benchcpu.Now()
+				b.StartTimer()
+				if len(q.f(c)) == 0 {
+					b.Fatal("no offerings")
+				}
+				cpu += benchcpu.Now() - start
+			}
+			if cpu > 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+			}
+		})
 	}
 }
 
-// TestDefaultLiveHeap checks the live heap a loaded snapshot holds.
+// TestDefaultLiveHeap checks the live heap a loaded snapshot holds, after
+// the cold load and after every offering is decoded.
 func TestDefaultLiveHeap(t *testing.T) {
-	var before, after runtime.MemStats
+	var before, cold, full runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	c, err := decodeSnapshot(snapshotData, sourceJSON)
@@ -32,11 +71,19 @@ func TestDefaultLiveHeap(t *testing.T) {
 		t.Fatal(err)
 	}
 	runtime.GC()
-	runtime.ReadMemStats(&after)
-	live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
-	t.Logf("live heap after load: %.1f MB for %d offerings", float64(live)/(1<<20), c.Len())
-	if live > 60<<20 {
-		t.Errorf("live heap %d bytes, over 60 MB", live)
+	runtime.ReadMemStats(&cold)
+	n := len(c.All())
+	runtime.GC()
+	runtime.ReadMemStats(&full)
+	mb := func(m runtime.MemStats) float64 {
+		return float64(int64(m.HeapAlloc)-int64(before.HeapAlloc)) / (1 << 20)
+	}
+	t.Logf("live heap: %.1f MB after the cold load, %.1f MB after decoding all %d offerings", mb(cold), mb(full), n)
+	if mb(cold) > 10 {
+		t.Errorf("live heap after the cold load %.1f MB, want the CPU-only offerings left encoded (< 10 MB)", mb(cold))
+	}
+	if mb(full) > 60 {
+		t.Errorf("live heap after a full load %.1f MB, over 60 MB", mb(full))
 	}
 	runtime.KeepAlive(c)
 }
@@ -65,9 +112,17 @@ func BenchmarkByAcceleratorCount(b *testing.B) {
 
 func BenchmarkByInstanceType(b *testing.B) {
 	c := Default()
-	b.ReportAllocs()
-	for b.Loop() {
-		sink = c.ByInstanceType("gcp", "n1-highmem-8")
+	for _, tt := range []struct{ cloud, typ string }{
+		{"gcp", "n1-highmem-8"},               // CPU-only and composed with GPUs
+		{"aws", "p4d.24xlarge"},               // with accelerators only
+		{"azure", "standard_nc24ads_a100_v4"}, // matched case-insensitively
+	} {
+		b.Run(tt.cloud+"/"+tt.typ, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sink = c.ByInstanceType(tt.cloud, tt.typ)
+			}
+		})
 	}
 }
 

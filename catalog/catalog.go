@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/skyhop/skyhop/catalog/accelerator"
 )
@@ -35,25 +36,21 @@ func CountMatches(have, want float64) bool { return math.Abs(have-want) <= Count
 //     AcceleratorCount, Region, Zone): ByCloud, ByInstanceType.
 //
 // Names compare byte-wise; CPU-only offerings (Accelerator "") come first in
-// accelerator order. Get a catalog from Default, Load, LoadFile, New, Merge
-// or Apply; the zero Catalog is empty.
+// accelerator order. A returned slice is never re-allocated or rewritten:
+// it stays valid for the catalog's life, even where the embedded snapshot
+// decodes offerings on first need (see Default). Get a catalog from
+// Default, Load, LoadFile, New, Merge or Apply; the zero Catalog is empty.
 type Catalog struct {
-	offs   []Offering  // accelerator order
-	byAcc  []*Offering // &offs[i], accelerator order
-	byLoc  []*Offering // location order
-	accs   []string    // distinct accelerator names ("" first when present), accelerator order
-	accIdx map[string]span
+	n, nCPU int         // offerings, CPU-only offerings
+	acc     []*Offering // the offerings with accelerators, accelerator order
+	accs    []string    // their distinct accelerator names, sorted
+	accIdx  map[string]span
 
-	clouds     []string
-	cloudSpan  map[string]span
-	typeSpan   map[[2]string]span   // (cloud, instance type) → span of byLoc
-	typeFold   map[[2]string]string // (cloud, lower type) → spelling
-	types      map[string][]string  // cloud → sorted instance types
-	regions    map[string][]string  // cloud → sorted regions
-	regionFold map[[2]string]string // (cloud, lower region) → spelling
-	zones      map[[2]string][]string
-	zoneRegion map[[2]string]string
-	zoned      map[string]bool // cloud → some offering has a zone
+	clouds []string               // sorted
+	cloud  map[string]*cloudIndex // by name
+
+	allOnce sync.Once
+	all     []*Offering // accelerator order, built on first use
 
 	source   Source
 	registry *accelerator.Registry
@@ -90,7 +87,12 @@ func (c *Catalog) Apply(opts ...Option) (*Catalog, error) {
 	if cfg.registry == nil {
 		cfg.registry = c.registry
 	}
-	return build(slices.Clone(c.offs), cfg, c.source)
+	all := c.All()
+	offs := make([]Offering, len(all))
+	for i, o := range all {
+		offs[i] = *o
+	}
+	return build(offs, cfg, c.source)
 }
 
 // Merge combines catalogs, one cloud's offerings from one catalog: where
@@ -112,8 +114,7 @@ func Merge(cats ...*Catalog) (*Catalog, error) {
 		used := false
 		for _, cl := range c.clouds {
 			if owner[cl] == i {
-				sp := c.cloudSpan[cl]
-				for _, o := range c.byLoc[sp.lo:sp.hi] {
+				for _, o := range c.ByCloud(cl) {
 					offs = append(offs, *o)
 				}
 				used = true
@@ -165,8 +166,10 @@ func build(offs []Offering, cfg *config, src Source) (*Catalog, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Catalog{offs: offs, source: src}
-	c.index(intern(offs))
+	c, err := index(offs, src)
+	if err != nil {
+		return nil, err
+	}
 	reg, err := registryFor(baseReg, c.accs)
 	if err != nil {
 		return nil, err
@@ -339,18 +342,43 @@ func accelString(o *Offering) string {
 	return fmt.Sprintf("%s:%g", o.Accelerator, o.AcceleratorCount)
 }
 
+// index builds the catalog of offs, which are in accelerator order and
+// deduplicated, through the indexer the embedded snapshot uses.
+func index(offs []Offering, src Source) (*Catalog, error) {
+	nCPU := sort.Search(len(offs), func(i int) bool { return offs[i].Accelerator != "" })
+	in := intern(offs)
+	ix := newIndexer(in.strs, len(offs)-nCPU)
+	for i := range offs {
+		ix.add(in.cloud[i], in.typ[i], in.region[i], in.zone[i], i >= nCPU)
+	}
+	// The CPU-only offerings of a cloud are one run of offs[:nCPU], in
+	// location order.
+	for lo := 0; lo < nCPU; {
+		hi := lo + 1
+		for hi < nCPU && in.cloud[hi] == in.cloud[lo] {
+			hi++
+		}
+		ix.cloud(in.cloud[lo]).cpu = offs[lo:hi:hi]
+		lo = hi
+	}
+	acc := make([]*Offering, len(offs)-nCPU)
+	for i := range acc {
+		acc[i] = &offs[nCPU+i]
+	}
+	return ix.finish(acc, src)
+}
+
 // ids are interned strings of the offerings: per row, the index in strs of
-// its cloud, instance type, region, zone and accelerator. Equal strings
-// have equal ids.
+// its cloud, instance type, region and zone. Equal strings have equal ids.
 type ids struct {
-	strs                          []string
-	cloud, typ, region, zone, acc []int32
+	strs                     []string
+	cloud, typ, region, zone []int32
 }
 
 // intern computes the ids of offs.
 func intern(offs []Offering) *ids {
 	n := len(offs)
-	in := &ids{cloud: make([]int32, n), typ: make([]int32, n), region: make([]int32, n), zone: make([]int32, n), acc: make([]int32, n)}
+	in := &ids{cloud: make([]int32, n), typ: make([]int32, n), region: make([]int32, n), zone: make([]int32, n)}
 	table := map[string]int32{}
 	id := func(s string) int32 {
 		v, ok := table[s]
@@ -376,192 +404,8 @@ func intern(offs []Offering) *ids {
 		put(in.typ, i, o.InstanceType, !first && o.InstanceType == p.InstanceType)
 		put(in.region, i, o.Region, !first && o.Region == p.Region)
 		put(in.zone, i, o.Zone, !first && o.Zone == p.Zone)
-		put(in.acc, i, o.Accelerator, !first && o.Accelerator == p.Accelerator)
 	}
 	return in
-}
-
-// index builds every index of c from c.offs (in accelerator order) and
-// their ids. It works on integer ids and dense arrays so that the embedded
-// snapshot loads in a few milliseconds.
-func (c *Catalog) index(in *ids) {
-	n := len(c.offs)
-	ns := len(in.strs)
-	c.byAcc = make([]*Offering, n)
-	for i := range c.offs {
-		c.byAcc[i] = &c.offs[i]
-	}
-
-	// Accelerator spans.
-	c.accIdx = map[string]span{}
-	for i := 0; i < n; {
-		j := i + 1
-		for j < n && in.acc[j] == in.acc[i] {
-			j++
-		}
-		name := c.offs[i].Accelerator
-		c.accs = append(c.accs, name)
-		c.accIdx[strings.ToLower(name)] = span{int32(i), int32(j)}
-		i = j
-	}
-
-	// Rank of each string in byte order, so ids compare as strings do
-	// (the identity when the table is sorted, as a snapshot's is).
-	rank := make([]int32, ns)
-	for i := range rank {
-		rank[i] = int32(i)
-	}
-	if !slices.IsSorted(in.strs) {
-		order := slices.Clone(rank)
-		slices.SortFunc(order, func(a, b int32) int { return strings.Compare(in.strs[a], in.strs[b]) })
-		for r, i := range order {
-			rank[i] = int32(r)
-		}
-	}
-
-	// Clouds: dense small indices, sorted by name.
-	cloudIdx := make([]int32, ns)
-	for i := range cloudIdx {
-		cloudIdx[i] = -1
-	}
-	var cloudIDs []int32
-	for i := range n {
-		if cloudIdx[in.cloud[i]] < 0 {
-			cloudIdx[in.cloud[i]] = 0
-			cloudIDs = append(cloudIDs, in.cloud[i])
-		}
-	}
-	slices.SortFunc(cloudIDs, func(a, b int32) int { return cmp.Compare(rank[a], rank[b]) })
-	for ci, id := range cloudIDs {
-		cloudIdx[id] = int32(ci)
-		c.clouds = append(c.clouds, in.strs[id])
-	}
-	nc := len(cloudIDs)
-
-	// Location order: a stable bucket sort of accelerator order by
-	// (cloud, instance type); within a bucket, accelerator order already is
-	// (accelerator, count, region, zone).
-	bucketOf := make([]int32, nc*ns) // (cloud, type id) → bucket + 1
-	keyOf := make([]int32, n)
-	type bucketKey struct{ cloud, typ int32 }
-	var keys []bucketKey
-	for i := range n {
-		k := cloudIdx[in.cloud[i]]*int32(ns) + in.typ[i]
-		b := bucketOf[k]
-		if b == 0 {
-			keys = append(keys, bucketKey{in.cloud[i], in.typ[i]})
-			b = int32(len(keys))
-			bucketOf[k] = b
-		}
-		keyOf[i] = b - 1
-	}
-	border := make([]int32, len(keys))
-	for i := range border {
-		border[i] = int32(i)
-	}
-	slices.SortFunc(border, func(a, b int32) int {
-		ka, kb := keys[a], keys[b]
-		if c := cmp.Compare(rank[ka.cloud], rank[kb.cloud]); c != 0 {
-			return c
-		}
-		return cmp.Compare(rank[ka.typ], rank[kb.typ])
-	})
-	brank := make([]int32, len(keys))
-	for r, k := range border {
-		brank[k] = int32(r)
-	}
-	counts := make([]int32, len(keys)+1)
-	for _, b := range keyOf {
-		counts[brank[b]+1]++
-	}
-	for i := 1; i < len(counts); i++ {
-		counts[i] += counts[i-1]
-	}
-	c.byLoc = make([]*Offering, n)
-	next := slices.Clone(counts[:len(keys)])
-	for i, b := range keyOf {
-		r := brank[b]
-		c.byLoc[next[r]] = &c.offs[i]
-		next[r]++
-	}
-	c.typeSpan = make(map[[2]string]span, len(keys))
-	c.typeFold = make(map[[2]string]string, len(keys))
-	c.types = make(map[string][]string, nc)
-	c.cloudSpan = make(map[string]span, nc)
-	for r, k := range border {
-		kk := [2]string{in.strs[keys[k].cloud], in.strs[keys[k].typ]}
-		sp := span{counts[r], counts[r+1]}
-		c.typeSpan[kk] = sp
-		fold := [2]string{kk[0], strings.ToLower(kk[1])}
-		if _, dup := c.typeFold[fold]; !dup {
-			c.typeFold[fold] = kk[1]
-		}
-		c.types[kk[0]] = append(c.types[kk[0]], kk[1])
-		cs, ok := c.cloudSpan[kk[0]]
-		if !ok {
-			cs.lo = sp.lo
-		}
-		cs.hi = sp.hi
-		c.cloudSpan[kk[0]] = cs
-	}
-
-	// Regions and zones. A zone normally belongs to one region; a zone
-	// name seen in a second region of the same cloud goes through a map.
-	regionSeen := make([]bool, nc*ns)
-	zoneRegion := make([]int32, nc*ns) // (cloud, zone id) → region id + 1
-	type triple struct{ cloud, region, zone int32 }
-	var extra map[triple]bool
-	c.regions = make(map[string][]string, nc)
-	c.regionFold = map[[2]string]string{}
-	c.zones = map[[2]string][]string{}
-	c.zoneRegion = map[[2]string]string{}
-	c.zoned = make(map[string]bool, nc)
-	for i := range n {
-		ci := cloudIdx[in.cloud[i]] * int32(ns)
-		cl, rg := in.strs[in.cloud[i]], in.strs[in.region[i]]
-		if !regionSeen[ci+in.region[i]] {
-			regionSeen[ci+in.region[i]] = true
-			c.regions[cl] = append(c.regions[cl], rg)
-			c.zones[[2]string{cl, rg}] = nil
-			fold := [2]string{cl, strings.ToLower(rg)}
-			if _, dup := c.regionFold[fold]; !dup {
-				c.regionFold[fold] = rg
-			}
-		}
-		z := in.zone[i]
-		zn := in.strs[z]
-		if zn == "" {
-			continue
-		}
-		switch zr := zoneRegion[ci+z]; {
-		case zr == in.region[i]+1:
-			continue
-		case zr == 0:
-			zoneRegion[ci+z] = in.region[i] + 1
-		default:
-			t := triple{in.cloud[i], in.region[i], z}
-			if extra[t] {
-				continue
-			}
-			if extra == nil {
-				extra = map[triple]bool{}
-			}
-			extra[t] = true
-		}
-		rk := [2]string{cl, rg}
-		c.zones[rk] = append(c.zones[rk], zn)
-		if _, ok := c.zoneRegion[[2]string{cl, zn}]; !ok {
-			c.zoneRegion[[2]string{cl, zn}] = rg
-		}
-		c.zoned[cl] = true
-	}
-	for _, rs := range c.regions {
-		slices.Sort(rs)
-	}
-	for k, zs := range c.zones {
-		slices.Sort(zs)
-		c.zones[k] = slices.Clip(zs)
-	}
 }
 
 // registryFor returns base extended with the accelerator names of the data
@@ -609,7 +453,7 @@ func (c *Catalog) setRegistry(r *accelerator.Registry) {
 }
 
 // Len returns the number of offerings.
-func (c *Catalog) Len() int { return len(c.offs) }
+func (c *Catalog) Len() int { return c.n }
 
 // Source returns the catalog's source metadata.
 func (c *Catalog) Source() Source { return c.source }
@@ -620,24 +464,44 @@ func (c *Catalog) Source() Source { return c.source }
 func (c *Catalog) Registry() *accelerator.Registry { return c.registry }
 
 // All returns every offering in accelerator order. The slice is shared:
-// do not modify it.
-func (c *Catalog) All() []*Offering { return c.byAcc }
+// do not modify it. For the embedded snapshot, the first call decodes the
+// CPU-only offerings (see Default).
+func (c *Catalog) All() []*Offering {
+	c.allOnce.Do(func() {
+		if c.n == 0 {
+			return
+		}
+		all := make([]*Offering, 0, c.n)
+		for _, cl := range c.clouds {
+			cpu := c.cloud[cl].cpuOfferings()
+			for i := range cpu {
+				all = append(all, &cpu[i])
+			}
+		}
+		c.all = append(all, c.acc...)
+	})
+	if c.all == nil && c.n > 0 {
+		// Decoding a cloud panicked inside the Once: panic again.
+		for _, cl := range c.clouds {
+			c.cloud[cl].full()
+		}
+	}
+	return c.all
+}
 
 // CPUOnly returns the offerings without accelerators, in accelerator order
-// (by cloud, instance type, region, zone). The slice is shared.
+// (by cloud, instance type, region, zone). The slice is shared. For the
+// embedded snapshot, the first call decodes them (see Default).
 func (c *Catalog) CPUOnly() []*Offering {
-	sp := c.accIdx[""]
-	return c.byAcc[sp.lo:sp.hi]
+	if c.nCPU == 0 {
+		return nil
+	}
+	return c.All()[:c.nCPU:c.nCPU]
 }
 
 // Accelerators returns the distinct accelerator names of the data, sorted
 // (byte-wise). The slice is shared: do not modify it.
-func (c *Catalog) Accelerators() []string {
-	if len(c.accs) > 0 && c.accs[0] == "" {
-		return c.accs[1:]
-	}
-	return c.accs
-}
+func (c *Catalog) Accelerators() []string { return c.accs }
 
 // accSpan finds the span of name: its canonical spelling in any case, or an
 // alias the registry knows (registered in accIdx when the catalog is
@@ -690,7 +554,7 @@ func (c *Catalog) ByAccelerator(name string) []*Offering {
 	if !ok {
 		return nil
 	}
-	return c.byAcc[sp.lo:sp.hi]
+	return c.acc[sp.lo:sp.hi:sp.hi]
 }
 
 // ByAcceleratorCount returns the offerings with count accelerators of name,
@@ -703,7 +567,7 @@ func (c *Catalog) ByAcceleratorCount(name string, count float64) []*Offering {
 	if lo == hi {
 		return nil
 	}
-	return all[lo:hi]
+	return all[lo:hi:hi]
 }
 
 // AcceleratorCounts returns the distinct counts of accelerator name the
@@ -725,45 +589,62 @@ func (c *Catalog) AcceleratorCounts(name, cloud string) []float64 {
 // Clouds returns the clouds of the catalog, sorted. The slice is shared.
 func (c *Catalog) Clouds() []string { return c.clouds }
 
+// cloudOf returns the index of cloud (case-insensitive), nil when the
+// catalog has none of its offerings.
+func (c *Catalog) cloudOf(cloud string) *cloudIndex {
+	ci, _ := lookupFold(c.cloud, cloud)
+	return ci
+}
+
 // ByCloud returns the offerings of cloud (case-insensitive) in location
-// order. The slice is shared.
+// order. The slice is shared. For the embedded snapshot, the first call for
+// a cloud decodes its CPU-only offerings (see Default).
 func (c *Catalog) ByCloud(cloud string) []*Offering {
-	sp, ok := c.cloudSpan[strings.ToLower(cloud)]
-	if !ok {
+	ci := c.cloudOf(cloud)
+	if ci == nil {
 		return nil
 	}
-	return c.byLoc[sp.lo:sp.hi]
+	return ci.full()
 }
 
 // PricedPerRegion reports whether cloud prices per region rather than per
 // zone: none of its offerings has a zone (Azure in the snapshot). An
 // optimizer then places by region only and a driver picks the zone.
 func (c *Catalog) PricedPerRegion(cloud string) bool {
-	cloud = strings.ToLower(cloud)
-	_, known := c.cloudSpan[cloud]
-	return known && !c.zoned[cloud]
+	ci := c.cloudOf(cloud)
+	return ci != nil && !ci.zoned
 }
 
 // InstanceType returns the catalog's spelling of instance type name in
 // cloud, matched exactly first and then case-insensitively.
 func (c *Catalog) InstanceType(cloud, name string) (string, bool) {
-	cloud = strings.ToLower(cloud)
-	if _, ok := c.typeSpan[[2]string{cloud, name}]; ok {
-		return name, true
+	ci := c.cloudOf(cloud)
+	if ci == nil {
+		return "", false
 	}
-	s, ok := c.typeFold[[2]string{cloud, strings.ToLower(name)}]
-	return s, ok
+	t, ok := ci.typeIndex(name)
+	if !ok {
+		return "", false
+	}
+	return ci.types[t], true
 }
 
 // InstanceTypes returns the instance types of cloud, sorted. The slice is
 // shared.
-func (c *Catalog) InstanceTypes(cloud string) []string { return c.types[strings.ToLower(cloud)] }
+func (c *Catalog) InstanceTypes(cloud string) []string {
+	if ci := c.cloudOf(cloud); ci != nil {
+		return ci.types
+	}
+	return nil
+}
 
 // ByInstanceType returns the offerings of instance type name (see
 // InstanceType for matching) in cloud, by (accelerator, count, region,
 // zone). With cloud "" it searches every cloud; when several clouds have
 // the type the result is a new slice, otherwise it is shared. A GCP n1 host
-// appears both alone and composed with each GPU it can carry.
+// appears both alone and composed with each GPU it can carry. For the
+// embedded snapshot, the first call for a type sold without accelerators
+// decodes its cloud's CPU-only offerings (see Default).
 func (c *Catalog) ByInstanceType(cloud, name string) []*Offering {
 	if cloud == "" {
 		var out []*Offering
@@ -783,42 +664,57 @@ func (c *Catalog) ByInstanceType(cloud, name string) []*Offering {
 		}
 		return out
 	}
-	cloud = strings.ToLower(cloud)
-	spelled, ok := c.InstanceType(cloud, name)
+	ci := c.cloudOf(cloud)
+	if ci == nil {
+		return nil
+	}
+	t, ok := ci.typeIndex(name)
 	if !ok {
 		return nil
 	}
-	sp := c.typeSpan[[2]string{cloud, spelled}]
-	return c.byLoc[sp.lo:sp.hi]
+	return ci.offerings(int(t), int(t)+1)
 }
 
 // Regions returns the regions of cloud, sorted. The slice is shared.
-func (c *Catalog) Regions(cloud string) []string { return c.regions[strings.ToLower(cloud)] }
+func (c *Catalog) Regions(cloud string) []string {
+	if ci := c.cloudOf(cloud); ci != nil {
+		return ci.regions
+	}
+	return nil
+}
 
 // Region reports whether cloud has region, matched case-insensitively, and
 // returns the catalog's spelling.
 func (c *Catalog) Region(cloud, region string) (string, bool) {
-	s, ok := c.regionFold[[2]string{strings.ToLower(cloud), strings.ToLower(region)}]
-	return s, ok
+	if ci := c.cloudOf(cloud); ci != nil {
+		return lookupFold(ci.regionFold, region)
+	}
+	return "", false
 }
 
 // Zones returns the zones of region (the catalog's spelling) in cloud,
 // sorted; nil for a cloud priced per region. The slice is shared.
 func (c *Catalog) Zones(cloud, region string) []string {
-	return c.zones[[2]string{strings.ToLower(cloud), region}]
+	if ci := c.cloudOf(cloud); ci != nil {
+		return ci.zones[region]
+	}
+	return nil
 }
 
 // HasZone reports whether cloud has zone (case-sensitive: zone names and
 // AWS zone IDs are lower-case).
 func (c *Catalog) HasZone(cloud, zone string) bool {
-	_, ok := c.zoneRegion[[2]string{strings.ToLower(cloud), zone}]
+	_, ok := c.ZoneRegion(cloud, zone)
 	return ok
 }
 
 // ZoneRegion returns the region of zone in cloud.
 func (c *Catalog) ZoneRegion(cloud, zone string) (string, bool) {
-	r, ok := c.zoneRegion[[2]string{strings.ToLower(cloud), zone}]
-	return r, ok
+	if ci := c.cloudOf(cloud); ci != nil {
+		r, ok := ci.zoneRegion[zone]
+		return r, ok
+	}
+	return "", false
 }
 
 // SuggestInstanceType returns up to n instance types of cloud close to name
@@ -836,7 +732,7 @@ func (c *Catalog) SuggestRegion(cloud, region string, n int) []string {
 	}
 	var all []string
 	for _, cl := range c.clouds {
-		all = append(all, c.regions[cl]...)
+		all = append(all, c.Regions(cl)...)
 	}
 	slices.Sort(all)
 	return nearNames(region, slices.Compact(all), n)

@@ -137,7 +137,7 @@ func TestDefaultInvariants(t *testing.T) {
 	if c.Len() < 90000 {
 		t.Fatalf("only %d offerings", c.Len())
 	}
-	if !slices.IsSortedFunc(c.offs, compareAcc) {
+	if !slices.IsSortedFunc(c.All(), func(a, b *Offering) int { return compareAcc(*a, *b) }) {
 		t.Fatal("snapshot not in accelerator order; rerun go generate")
 	}
 	counts := map[Flag]int{}
@@ -285,9 +285,10 @@ func TestDefaultUpToDate(t *testing.T) {
 	if fresh.Len() != def.Len() {
 		t.Fatalf("fresh build has %d offerings, embedded %d: run go generate ./catalog", fresh.Len(), def.Len())
 	}
-	for i := range fresh.offs {
-		if fresh.offs[i] != def.offs[i] {
-			t.Fatalf("offering %d differs:\nfresh    %+v\nembedded %+v\nrun go generate ./catalog", i, fresh.offs[i], def.offs[i])
+	fa, da := fresh.All(), def.All()
+	for i := range fa {
+		if *fa[i] != *da[i] {
+			t.Fatalf("offering %d differs:\nfresh    %+v\nembedded %+v\nrun go generate ./catalog", i, *fa[i], *da[i])
 		}
 	}
 }

@@ -69,5 +69,13 @@
 //
 // data/offerings.bin is written by catalog/internal/gen (go generate
 // ./catalog) from the CSV tables; data/source.json and data/README.md keep
-// its source, date and attribution.
+// its source, date and attribution. It is split into sections: the
+// offerings with accelerators, and the CPU-only offerings of each cloud
+// (nine in ten of the snapshot, mostly Azure and GCP CPU VMs). Default
+// decodes the first and indexes the others from their summaries, in a few
+// milliseconds; a cloud's CPU-only offerings are decoded on first need,
+// once: by CPUOnly and All (every cloud), and by ByCloud, ByInstanceType
+// and ByInstanceTypePrefix (that cloud) when the answer holds CPU-only
+// offerings. GPU queries never pay for them. A slice a query has returned
+// never changes afterwards.
 package catalog

@@ -78,17 +78,14 @@ func InstanceFamily(cloud, instanceType string) string {
 // "Standard_NC"), in location order. Instance types sort by name, so the
 // result is one shared sub-slice: do not modify it.
 func (c *Catalog) ByInstanceTypePrefix(cloud, prefix string) []*Offering {
-	cloud = strings.ToLower(cloud)
-	types := c.types[cloud]
-	lo := sort.SearchStrings(types, prefix)
-	hi := lo
-	for hi < len(types) && strings.HasPrefix(types[hi], prefix) {
-		hi++
-	}
-	if lo == hi {
+	ci := c.cloudOf(cloud)
+	if ci == nil {
 		return nil
 	}
-	first := c.typeSpan[[2]string{cloud, types[lo]}]
-	last := c.typeSpan[[2]string{cloud, types[hi-1]}]
-	return c.byLoc[first.lo:last.hi]
+	lo := sort.SearchStrings(ci.types, prefix)
+	hi := lo
+	for hi < len(ci.types) && strings.HasPrefix(ci.types[hi], prefix) {
+		hi++
+	}
+	return ci.offerings(lo, hi)
 }

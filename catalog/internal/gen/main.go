@@ -48,16 +48,35 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	rows := make([]snapshot.Row, 0, all.Len())
+	// The offerings with accelerators in accelerator order, then the
+	// CPU-only offerings of each cloud (All has them first, by cloud,
+	// instance type, region, zone: location order).
+	sections := []snapshot.Section{{Name: snapshot.AcceleratorSection}}
+	cpu := map[string]int{} // cloud → index in sections
 	for _, o := range all.All() {
-		rows = append(rows, snapshot.Row{
+		row := snapshot.Row{
 			Cloud: o.Cloud, InstanceType: o.InstanceType, Region: o.Region, Zone: o.Zone,
 			Accelerator: o.Accelerator, Arch: o.Arch, Flags: uint64(o.Flags),
 			VCPUs: o.VCPUs, MemoryGiB: o.MemoryGiB, AcceleratorCount: o.AcceleratorCount,
 			AcceleratorMemoryGiB: o.AcceleratorMemoryGiB, Price: o.Price, SpotPrice: o.SpotPrice,
-		})
+		}
+		s := 0
+		if o.Accelerator == "" {
+			var ok bool
+			if s, ok = cpu[o.Cloud]; !ok {
+				s = len(sections)
+				cpu[o.Cloud] = s
+				sections = append(sections, snapshot.Section{Name: snapshot.CPUSectionPrefix + o.Cloud})
+			}
+		}
+		sections[s].Rows = append(sections[s].Rows, row)
 	}
-	data := snapshot.Encode(rows)
+	var sizes []string
+	for _, s := range sections {
+		sizes = append(sizes, fmt.Sprintf("%s %d", s.Name, len(s.Rows)))
+	}
+	log.Printf("sections: %s", strings.Join(sizes, ", "))
+	data := snapshot.Encode(sections)
 	if *compress {
 		var b bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
@@ -79,5 +98,4 @@ func main() {
 		}
 	}
 	log.Printf("%s: %d offerings, %d bytes; clouds %s; flags %v", *out, all.Len(), len(data), strings.Join(all.Clouds(), ","), flags)
-	fmt.Fprint(os.Stderr)
 }

@@ -1,22 +1,29 @@
 // Package snapshot is the compact binary form of skyhop's embedded catalog,
 // built for a fast cold load: a string table, a table of instance-type
 // specs (cloud, instance type, accelerator, arch, vCPUs, memory, counts),
-// and one column of variable-length integers per per-row field (spec,
-// region, zone, flags, prices), so that decoding is a pass over bytes with
-// no parsing and no allocation per row. It knows nothing of package
-// catalog; the generator (catalog/internal/gen) writes it and
-// catalog.Default reads it.
+// and sections of rows. A section stores one column of variable-length
+// integers per per-row field (spec, region, zone, flags, prices), so that
+// decoding is a pass over bytes with no parsing and no allocation per row,
+// and a reader may skip the columns it does not need (NextKey reads only
+// spec, region and zone). Sections let a reader decode part of the data now
+// and the rest later. It knows nothing of package catalog; the generator
+// (catalog/internal/gen) writes it and catalog.Default reads it.
 //
 // Layout (all integers are unsigned varints):
 //
-//	magic "skyhop-catalog/2\n"
+//	magic "skyhop-catalog/3\n"
 //	nStrings, then per string (sorted byte-wise): length, bytes
 //	nSpecs, then per spec: cloud, instance type, accelerator, arch (string
 //	    indices), vCPUs, memory, accelerator count, accelerator memory
 //	    (numbers)
-//	nRows
-//	nColumns (= 6), then per column: its length in bytes
-//	the row columns, concatenated: spec, region, zone, flags, price, spot
+//	nSections, then per section: name (string index), nRows, nColumns
+//	    (= 6), then per column: its length in bytes; then the section's
+//	    summary: nSpecs, then per spec its rows have (in the order first
+//	    seen): spec index, number of rows; nPlaces, then per distinct
+//	    (region, zone) of its rows (in the order first seen): region, zone
+//	    (string indices)
+//	the columns of every section, section after section, each section's
+//	    concatenated in the order spec, region, zone, flags, price, spot
 //
 // Numbers are m<<4|e for the decimal m/10^e (e < 15), or 15 followed by
 // the 8 little-endian bytes of the IEEE 754 value when a number has no
@@ -30,10 +37,21 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Magic starts every snapshot.
-const Magic = "skyhop-catalog/2\n"
+const Magic = "skyhop-catalog/3\n"
+
+// The sections of skyhop's embedded snapshot, as the generator writes them
+// and catalog.Default reads them: first AcceleratorSection, the offerings
+// with accelerators in the catalog's accelerator order; then one section
+// per cloud, CPUSectionPrefix + cloud ("cpu/azure"), of the offerings
+// without accelerators in location order (instance type, region, zone).
+const (
+	AcceleratorSection = "accelerators"
+	CPUSectionPrefix   = "cpu/"
+)
 
 // Row is one offering. The *ID fields of a decoded row are the indices of
 // its strings in the string table (Decoder.Strings).
@@ -45,8 +63,28 @@ type Row struct {
 	AcceleratorMemoryGiB, Price, SpotPrice                   float64
 }
 
-// spec is the part of a row shared by every place an instance type is sold.
-type spec struct {
+// Section is a named run of rows, encoded and decoded on its own.
+type Section struct {
+	Name string
+	Rows []Row
+}
+
+// SpecRows is how many rows of a section have one spec.
+type SpecRows struct{ Spec, Rows int32 }
+
+// Place is a region and zone (string ids) where a section has rows.
+type Place struct{ Region, Zone int32 }
+
+// Spec is the part of a row shared by every place an instance type is
+// sold: string ids (indices in Decoder.Strings) and numbers.
+type Spec struct {
+	CloudID, InstanceTypeID, AcceleratorID, ArchID int32
+	VCPUs, MemoryGiB, AcceleratorCount             float64
+	AcceleratorMemoryGiB                           float64
+}
+
+// specKey is a Spec by value, for the encoder.
+type specKey struct {
 	cloud, typ, acc, arch        string
 	vcpus, mem, accCount, accMem float64
 }
@@ -66,14 +104,18 @@ const rawFloat = 15
 
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14}
 
-// Encode returns the snapshot of rows (in their order). The string table is
-// sorted (byte-wise), so that string ids compare as the strings do.
-func Encode(rows []Row) []byte {
+// Encode returns the snapshot of sections (their rows in their order). The
+// string table is sorted (byte-wise), so that string ids compare as the
+// strings do; the spec table is shared by every section.
+func Encode(sections []Section) []byte {
 	strIdx := map[string]uint64{}
-	for i := range rows {
-		r := &rows[i]
-		for _, s := range []string{r.Cloud, r.InstanceType, r.Region, r.Zone, r.Accelerator, r.Arch} {
-			strIdx[s] = 0
+	for _, s := range sections {
+		strIdx[s.Name] = 0
+		for i := range s.Rows {
+			r := &s.Rows[i]
+			for _, s := range []string{r.Cloud, r.InstanceType, r.Region, r.Zone, r.Accelerator, r.Arch} {
+				strIdx[s] = 0
+			}
 		}
 	}
 	strs := make([]string, 0, len(strIdx))
@@ -85,50 +127,83 @@ func Encode(rows []Row) []byte {
 		strIdx[s] = uint64(i)
 	}
 	str := func(s string) uint64 { return strIdx[s] }
-	specIdx := map[spec]uint64{}
+	specIdx := map[specKey]uint64{}
 	var specs []byte
 	nSpecs := 0
-	var cols [numColumns][]byte
-	for i := range rows {
-		r := &rows[i]
-		sp := spec{r.Cloud, r.InstanceType, r.Accelerator, r.Arch, r.VCPUs, r.MemoryGiB, r.AcceleratorCount, r.AcceleratorMemoryGiB}
-		id, ok := specIdx[sp]
-		if !ok {
-			id = uint64(nSpecs)
-			nSpecs++
-			specIdx[sp] = id
-			for _, s := range []string{sp.cloud, sp.typ, sp.acc, sp.arch} {
-				specs = binary.AppendUvarint(specs, str(s))
+	cols := make([][numColumns][]byte, len(sections))
+	summaries := make([][]byte, len(sections))
+	for si, s := range sections {
+		c := &cols[si]
+		var specOrder []uint64
+		specRows := map[uint64]uint64{}
+		var places []uint64
+		placeSeen := map[[2]uint64]bool{}
+		for i := range s.Rows {
+			r := &s.Rows[i]
+			sp := specKey{r.Cloud, r.InstanceType, r.Accelerator, r.Arch, r.VCPUs, r.MemoryGiB, r.AcceleratorCount, r.AcceleratorMemoryGiB}
+			id, ok := specIdx[sp]
+			if !ok {
+				id = uint64(nSpecs)
+				nSpecs++
+				specIdx[sp] = id
+				for _, s := range []string{sp.cloud, sp.typ, sp.acc, sp.arch} {
+					specs = binary.AppendUvarint(specs, str(s))
+				}
+				for _, f := range []float64{sp.vcpus, sp.mem, sp.accCount, sp.accMem} {
+					specs = appendFloat(specs, f)
+				}
 			}
-			for _, f := range []float64{sp.vcpus, sp.mem, sp.accCount, sp.accMem} {
-				specs = appendFloat(specs, f)
+			if specRows[id] == 0 {
+				specOrder = append(specOrder, id)
 			}
+			specRows[id]++
+			if pl := [2]uint64{str(r.Region), str(r.Zone)}; !placeSeen[pl] {
+				placeSeen[pl] = true
+				places = append(places, pl[0], pl[1])
+			}
+			c[colSpec] = binary.AppendUvarint(c[colSpec], id)
+			c[colRegion] = binary.AppendUvarint(c[colRegion], str(r.Region))
+			c[colZone] = binary.AppendUvarint(c[colZone], str(r.Zone))
+			c[colFlags] = binary.AppendUvarint(c[colFlags], r.Flags)
+			c[colPrice] = appendFloat(c[colPrice], r.Price)
+			c[colSpotPrice] = appendFloat(c[colSpotPrice], r.SpotPrice)
 		}
-		cols[colSpec] = binary.AppendUvarint(cols[colSpec], id)
-		cols[colRegion] = binary.AppendUvarint(cols[colRegion], str(r.Region))
-		cols[colZone] = binary.AppendUvarint(cols[colZone], str(r.Zone))
-		cols[colFlags] = binary.AppendUvarint(cols[colFlags], r.Flags)
-		cols[colPrice] = appendFloat(cols[colPrice], r.Price)
-		cols[colSpotPrice] = appendFloat(cols[colSpotPrice], r.SpotPrice)
+		sum := binary.AppendUvarint(nil, uint64(len(specOrder)))
+		for _, id := range specOrder {
+			sum = binary.AppendUvarint(sum, id)
+			sum = binary.AppendUvarint(sum, specRows[id])
+		}
+		sum = binary.AppendUvarint(sum, uint64(len(places)/2))
+		for _, v := range places {
+			sum = binary.AppendUvarint(sum, v)
+		}
+		summaries[si] = sum
 	}
-	var b bytes.Buffer
-	b.WriteString(Magic)
-	b.Write(binary.AppendUvarint(nil, uint64(len(strs))))
+	var b []byte
+	b = append(b, Magic...)
+	b = binary.AppendUvarint(b, uint64(len(strs)))
 	for _, s := range strs {
-		b.Write(binary.AppendUvarint(nil, uint64(len(s))))
-		b.WriteString(s)
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
 	}
-	b.Write(binary.AppendUvarint(nil, uint64(nSpecs)))
-	b.Write(specs)
-	b.Write(binary.AppendUvarint(nil, uint64(len(rows))))
-	b.Write(binary.AppendUvarint(nil, numColumns))
+	b = binary.AppendUvarint(b, uint64(nSpecs))
+	b = append(b, specs...)
+	b = binary.AppendUvarint(b, uint64(len(sections)))
+	for si, s := range sections {
+		b = binary.AppendUvarint(b, str(s.Name))
+		b = binary.AppendUvarint(b, uint64(len(s.Rows)))
+		b = binary.AppendUvarint(b, numColumns)
+		for _, c := range cols[si] {
+			b = binary.AppendUvarint(b, uint64(len(c)))
+		}
+		b = append(b, summaries[si]...)
+	}
 	for _, c := range cols {
-		b.Write(binary.AppendUvarint(nil, uint64(len(c))))
+		for _, col := range c {
+			b = append(b, col...)
+		}
 	}
-	for _, c := range cols {
-		b.Write(c)
-	}
-	return b.Bytes()
+	return b
 }
 
 // appendFloat writes v as a short decimal when one reads back exactly:
@@ -150,85 +225,141 @@ func appendFloat(b []byte, v float64) []byte {
 // ErrCorrupt reports a snapshot that cannot be decoded.
 var ErrCorrupt = errors.New("snapshot: corrupt data")
 
-// Decoder reads the rows of a snapshot in order.
+// Decoder holds a snapshot's string table, specs and section directory;
+// its Section readers decode the rows.
 type Decoder struct {
-	err   error
-	strs  []string
-	specs []Row // templates: the spec fields and their ids
-	n     int
-	cols  [numColumns][]byte
+	strs     []string
+	specs    []Spec
+	sections []sectionInfo
 }
 
-// NewDecoder reads the header, string table and specs of data. The strings
-// of the rows it returns share one allocation.
+type sectionInfo struct {
+	name   string
+	n      int
+	cols   [numColumns][]byte
+	specs  []SpecRows
+	places []Place
+}
+
+// NewDecoder reads the header, string table, specs and section directory
+// of data, and checks that the sections' columns fill the rest of it. The
+// strings share one allocation; the rows stay in data until read.
 func NewDecoder(data []byte) (*Decoder, error) {
 	if !bytes.HasPrefix(data, []byte(Magic)) {
 		return nil, fmt.Errorf("%w: no %q header", ErrCorrupt, Magic[:len(Magic)-1])
 	}
-	d := &Decoder{cols: [numColumns][]byte{}}
-	d.cols[0] = data[len(Magic):] // read the header through column 0
+	h := &Reader{}
+	h.cols[0] = data[len(Magic):] // read the header through column 0
 	next := func() (uint64, bool) {
-		v := d.uvarint(0)
-		return v, d.err == nil
+		v := h.uvarint(0)
+		return v, h.err == nil
 	}
+	d := &Decoder{}
 	ns, ok := next()
-	if !ok || ns > uint64(len(d.cols[0])) || ns > math.MaxInt32 {
+	if !ok || ns > uint64(len(h.cols[0])) || ns > math.MaxInt32 {
 		return nil, fmt.Errorf("%w: string table", ErrCorrupt)
 	}
+	// The string bytes are copied into one string (none may point into
+	// data, a caller's buffer): a pass to size it, a pass to fill it.
 	d.strs = make([]string, ns)
-	var total []byte
-	lens := make([]int, ns)
-	for i := range lens {
+	start, total := h.cols[0], 0
+	for i := range d.strs {
 		l, ok := next()
-		if !ok || l > uint64(len(d.cols[0])) {
+		if !ok || l > uint64(len(h.cols[0])) {
 			return nil, fmt.Errorf("%w: string %d", ErrCorrupt, i)
 		}
-		lens[i] = int(l)
-		total = append(total, d.cols[0][:l]...)
-		d.cols[0] = d.cols[0][l:]
+		total += int(l)
+		h.cols[0] = h.cols[0][l:]
 	}
-	all := string(total) // one allocation for every string
-	off := 0
-	for i, l := range lens {
-		d.strs[i] = all[off : off+l]
-		off += l
+	var all strings.Builder
+	all.Grow(total)
+	for b := start; all.Len() < total; {
+		l, n := binary.Uvarint(b)
+		all.Write(b[n : n+int(l)])
+		b = b[n+int(l):]
+	}
+	allS := all.String()
+	for i, b, off := 0, start, 0; i < len(d.strs); i++ {
+		l, n := binary.Uvarint(b)
+		d.strs[i] = allS[off : off+int(l)]
+		off += int(l)
+		b = b[n+int(l):]
 	}
 	nsp, ok := next()
-	if !ok || nsp > uint64(len(d.cols[0])) {
+	if !ok || nsp > uint64(len(h.cols[0])) {
 		return nil, fmt.Errorf("%w: spec table", ErrCorrupt)
 	}
-	d.specs = make([]Row, nsp)
+	d.specs = make([]Spec, nsp)
 	for i := range d.specs {
 		s := &d.specs[i]
-		s.CloudID, s.InstanceTypeID, s.AcceleratorID = d.id(0), d.id(0), d.id(0)
-		arch := d.id(0)
-		s.VCPUs, s.MemoryGiB, s.AcceleratorCount, s.AcceleratorMemoryGiB = d.float(0), d.float(0), d.float(0), d.float(0)
-		if d.err != nil {
+		s.CloudID, s.InstanceTypeID, s.AcceleratorID, s.ArchID = h.id(0, ns), h.id(0, ns), h.id(0, ns), h.id(0, ns)
+		s.VCPUs, s.MemoryGiB, s.AcceleratorCount, s.AcceleratorMemoryGiB = h.float(0), h.float(0), h.float(0), h.float(0)
+		if h.err != nil {
 			return nil, fmt.Errorf("%w: spec %d", ErrCorrupt, i)
 		}
-		s.Cloud, s.InstanceType, s.Accelerator, s.Arch = d.strs[s.CloudID], d.strs[s.InstanceTypeID], d.strs[s.AcceleratorID], d.strs[arch]
 	}
-	n, ok := next()
-	if !ok || n > uint64(len(d.cols[0])) {
-		return nil, fmt.Errorf("%w: row count", ErrCorrupt)
+	nsec, ok := next()
+	if !ok || nsec > uint64(len(h.cols[0])) {
+		return nil, fmt.Errorf("%w: section count", ErrCorrupt)
 	}
-	d.n = int(n)
-	nc, ok := next()
-	if !ok || nc != numColumns {
-		return nil, fmt.Errorf("%w: %d columns, want %d", ErrCorrupt, nc, numColumns)
-	}
-	var lensC [numColumns]uint64
-	for i := range lensC {
-		if lensC[i], ok = next(); !ok {
-			return nil, fmt.Errorf("%w: column lengths", ErrCorrupt)
+	d.sections = make([]sectionInfo, nsec)
+	var lensC = make([][numColumns]uint64, nsec)
+	for i := range d.sections {
+		s := &d.sections[i]
+		name := h.id(0, ns)
+		n, ok := next()
+		if !ok || n > uint64(len(h.cols[0])) {
+			return nil, fmt.Errorf("%w: section %d: row count", ErrCorrupt, i)
+		}
+		s.name, s.n = d.strs[name], int(n)
+		nc, ok := next()
+		if !ok || nc != numColumns {
+			return nil, fmt.Errorf("%w: section %d: %d columns, want %d", ErrCorrupt, i, nc, numColumns)
+		}
+		for c := range lensC[i] {
+			if lensC[i][c], ok = next(); !ok {
+				return nil, fmt.Errorf("%w: section %d: column lengths", ErrCorrupt, i)
+			}
+		}
+		nspec, ok := next()
+		if !ok || nspec > n || nspec > uint64(len(h.cols[0])) {
+			return nil, fmt.Errorf("%w: section %d: summary", ErrCorrupt, i)
+		}
+		s.specs = make([]SpecRows, nspec)
+		var rows uint64
+		for j := range s.specs {
+			sp := h.id(0, uint64(len(d.specs)))
+			nr, ok := next()
+			if !ok || nr > n {
+				return nil, fmt.Errorf("%w: section %d: summary", ErrCorrupt, i)
+			}
+			rows += nr
+			s.specs[j] = SpecRows{sp, int32(min(nr, math.MaxInt32))}
+		}
+		npl, ok := next()
+		if !ok || rows != n || npl > n || npl > uint64(len(h.cols[0])) {
+			return nil, fmt.Errorf("%w: section %d: summary", ErrCorrupt, i)
+		}
+		s.places = make([]Place, npl)
+		for j := range s.places {
+			s.places[j] = Place{h.id(0, ns), h.id(0, ns)}
+		}
+		if h.err != nil {
+			return nil, fmt.Errorf("%w: section %d: summary", ErrCorrupt, i)
 		}
 	}
-	b := d.cols[0]
-	for i, l := range lensC {
-		if l > uint64(len(b)) {
-			return nil, fmt.Errorf("%w: column %d is truncated", ErrCorrupt, i)
+	b := h.cols[0]
+	for i := range d.sections {
+		for c, l := range lensC[i] {
+			if l > uint64(len(b)) {
+				return nil, fmt.Errorf("%w: section %d: column %d is truncated", ErrCorrupt, i, c)
+			}
+			// A row takes at least one byte of every column.
+			if l < uint64(d.sections[i].n) {
+				return nil, fmt.Errorf("%w: section %d: column %d is too short for %d rows", ErrCorrupt, i, c, d.sections[i].n)
+			}
+			d.sections[i].cols[c], b = b[:l], b[l:]
 		}
-		d.cols[i], b = b[:l], b[l:]
 	}
 	if len(b) != 0 {
 		return nil, fmt.Errorf("%w: %d trailing bytes", ErrCorrupt, len(b))
@@ -239,86 +370,137 @@ func NewDecoder(data []byte) (*Decoder, error) {
 // Strings returns the string table (shared; do not modify).
 func (d *Decoder) Strings() []string { return d.strs }
 
-// Specs returns the spec templates: rows holding the fields an instance type
-// shares across places (cloud, instance type, accelerator, arch, vCPUs,
-// memory, accelerator count and memory) with their ids. Shared; do not
-// modify.
-func (d *Decoder) Specs() []Row { return d.specs }
+// Specs returns the spec table (shared; do not modify).
+func (d *Decoder) Specs() []Spec { return d.specs }
 
-// Len returns the number of rows.
-func (d *Decoder) Len() int { return d.n }
+// NumSections returns the number of sections.
+func (d *Decoder) NumSections() int { return len(d.sections) }
+
+// SectionSpecs returns the summary of section i's specs: each spec its
+// rows have, in the order first seen, with its number of rows. Shared; do
+// not modify.
+func (d *Decoder) SectionSpecs(i int) []SpecRows { return d.sections[i].specs }
+
+// SectionPlaces returns the distinct (region, zone) pairs of section i's
+// rows, in the order first seen. Shared; do not modify.
+func (d *Decoder) SectionPlaces(i int) []Place { return d.sections[i].places }
+
+// Section returns a reader at the first row of section i (0 ≤ i <
+// NumSections). Each call returns a new reader: sections may be read
+// again, and concurrently, each by its own reader.
+func (d *Decoder) Section(i int) *Reader {
+	s := &d.sections[i]
+	return &Reader{d: d, name: s.name, n: s.n, cols: s.cols}
+}
+
+// Reader reads the rows of one section in order. Read a section either
+// with NextPlace or Next, or with NextKey alone: NextKey skips the other
+// columns, so mixing them misaligns the rows.
+type Reader struct {
+	d    *Decoder
+	err  error
+	name string
+	n    int // rows
+	read int // rows read
+	cols [numColumns][]byte
+}
+
+// Name returns the section's name.
+func (r *Reader) Name() string { return r.name }
+
+// Len returns the section's number of rows.
+func (r *Reader) Len() int { return r.n }
 
 // NextPlace decodes the per-row part of the next row: the index of its spec
 // in Specs, its region and zone ids, flags and prices. Once it fails
 // (corrupt data), it keeps failing.
-func (d *Decoder) NextPlace() (spec, region, zone int32, flags uint64, price, spot float64, err error) {
-	if d.err != nil {
-		return 0, 0, 0, 0, 0, 0, d.err
-	}
-	v := d.uvarint(colSpec)
-	if v >= uint64(len(d.specs)) {
-		d.fail(colSpec)
-	}
-	spec = int32(v)
-	region, zone = d.id(colRegion), d.id(colZone)
-	flags = d.uvarint(colFlags)
-	price, spot = d.float(colPrice), d.float(colSpotPrice)
-	return spec, region, zone, flags, price, spot, d.err
+func (r *Reader) NextPlace() (spec, region, zone int32, flags uint64, price, spot float64, err error) {
+	spec, region, zone = r.key()
+	flags = r.uvarint(colFlags)
+	price, spot = r.float(colPrice), r.float(colSpotPrice)
+	return spec, region, zone, flags, price, spot, r.err
 }
 
-// Next decodes the next row into r.
-func (d *Decoder) Next(r *Row) error {
-	sp, region, zone, flags, price, spot, err := d.NextPlace()
+// NextKey decodes the spec, region and zone of the next row, skipping its
+// flags and prices: a pass that learns where a section's rows are without
+// reading their prices.
+func (r *Reader) NextKey() (spec, region, zone int32, err error) {
+	spec, region, zone = r.key()
+	return spec, region, zone, r.err
+}
+
+func (r *Reader) key() (spec, region, zone int32) {
+	if r.err != nil {
+		return 0, 0, 0
+	}
+	if r.read++; r.read > r.n {
+		r.err = fmt.Errorf("%w: section %q has %d rows", ErrCorrupt, r.name, r.n)
+		return 0, 0, 0
+	}
+	ns := uint64(len(r.d.strs))
+	spec = r.id(colSpec, uint64(len(r.d.specs)))
+	region, zone = r.id(colRegion, ns), r.id(colZone, ns)
+	return spec, region, zone
+}
+
+// Next decodes the next row into row.
+func (r *Reader) Next(row *Row) error {
+	sp, region, zone, flags, price, spot, err := r.NextPlace()
 	if err != nil {
 		return err
 	}
-	*r = d.specs[sp]
-	r.RegionID, r.ZoneID = region, zone
-	r.Region, r.Zone = d.strs[region], d.strs[zone]
-	r.Flags, r.Price, r.SpotPrice = flags, price, spot
+	s, strs := &r.d.specs[sp], r.d.strs
+	*row = Row{
+		Cloud: strs[s.CloudID], InstanceType: strs[s.InstanceTypeID], Region: strs[region], Zone: strs[zone],
+		Accelerator: strs[s.AcceleratorID], Arch: strs[s.ArchID],
+		CloudID: s.CloudID, InstanceTypeID: s.InstanceTypeID, RegionID: region, ZoneID: zone, AcceleratorID: s.AcceleratorID,
+		Flags: flags, VCPUs: s.VCPUs, MemoryGiB: s.MemoryGiB, AcceleratorCount: s.AcceleratorCount,
+		AcceleratorMemoryGiB: s.AcceleratorMemoryGiB, Price: price, SpotPrice: spot,
+	}
 	return nil
 }
 
-func (d *Decoder) uvarint(c int) uint64 {
-	b := d.cols[c]
+func (r *Reader) uvarint(c int) uint64 {
+	b := r.cols[c]
 	if len(b) > 0 && b[0] < 0x80 { // one byte: the common case
-		d.cols[c] = b[1:]
+		r.cols[c] = b[1:]
 		return uint64(b[0])
 	}
 	v, n := binary.Uvarint(b)
 	if n <= 0 {
-		d.fail(c)
+		r.fail(c)
 		return 0
 	}
-	d.cols[c] = b[n:]
+	r.cols[c] = b[n:]
 	return v
 }
 
-func (d *Decoder) id(c int) int32 {
-	v := d.uvarint(c)
-	if v >= uint64(len(d.strs)) {
-		d.fail(c)
+// id reads an index below n.
+func (r *Reader) id(c int, n uint64) int32 {
+	v := r.uvarint(c)
+	if v >= n {
+		r.fail(c)
 		return 0
 	}
 	return int32(v)
 }
 
-func (d *Decoder) float(c int) float64 {
-	v := d.uvarint(c)
+func (r *Reader) float(c int) float64 {
+	v := r.uvarint(c)
 	if e := v & 15; e != rawFloat {
 		return float64(v>>4) / pow10[e]
 	}
-	b := d.cols[c]
+	b := r.cols[c]
 	if len(b) < 8 {
-		d.fail(c)
+		r.fail(c)
 		return 0
 	}
-	d.cols[c] = b[8:]
+	r.cols[c] = b[8:]
 	return math.Float64frombits(binary.LittleEndian.Uint64(b))
 }
 
-func (d *Decoder) fail(c int) {
-	if d.err == nil {
-		d.err = fmt.Errorf("%w: column %d", ErrCorrupt, c)
+func (r *Reader) fail(c int) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%w: section %q, column %d", ErrCorrupt, r.name, c)
 	}
 }
