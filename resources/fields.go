@@ -97,11 +97,11 @@ func stringField(want string) fieldParser {
 }
 
 func boolField(w *walker, v *yaml.Node, path string, _ bool) (any, bool) {
-	if kindOf(v) != kBool {
-		w.typeError(v, path, "a boolean", "write true or false, unquoted")
+	var b bool
+	if !w.boolInto(v, path, &b) {
 		return nil, false
 	}
-	return boolValue(v), true
+	return b, true
 }
 
 func parseInfraField(w *walker, v *yaml.Node, path string, _ bool) (any, bool) {
@@ -495,33 +495,23 @@ func parseJobRecovery(w *walker, v *yaml.Node, path string, _ bool) (any, bool) 
 		w.typeError(v, path, "a string or a mapping", hint)
 		return nil, false
 	}
-	ok := true
-	for _, p := range w.pairs(v, path) {
-		kp := join(path, p.key)
-		if p.v == nil {
-			ok = false
-			continue
-		}
-		switch p.key {
-		case "strategy":
-			ok = strategy(p.v, kp) && ok
-		case "max_restarts_on_errors":
-			n, iok := intValue(p.v, true)
-			if !iok || n < 0 {
-				w.fail(p.v, kp, CodeValue, "a whole number >= 0", "invalid max_restarts_on_errors %q", p.v.Value)
-				ok = false
-				continue
+	ok := w.mapping(v, path, "job_recovery", []subField{
+		{"strategy", strategy},
+		{"max_restarts_on_errors", func(n *yaml.Node, p string) bool {
+			c, iok := intValue(n, true)
+			if !iok || c < 0 {
+				w.fail(n, p, CodeValue, "a whole number >= 0", "invalid max_restarts_on_errors %q", n.Value)
+				return false
 			}
-			jr.MaxRestartsOnErrors = n
-		case "recover_on_exit_codes":
-			codes, cok := parseExitCodes(w, p.v, kp)
-			ok = cok && ok
+			jr.MaxRestartsOnErrors = c
+			return true
+		}},
+		{"recover_on_exit_codes", func(n *yaml.Node, p string) bool {
+			codes, cok := parseExitCodes(w, n, p)
 			jr.RecoverOnExitCodes = codes
-		default:
-			w.unknownField(p.k, path, []string{"strategy", "max_restarts_on_errors", "recover_on_exit_codes"}, "job_recovery")
-			ok = false
-		}
-	}
+			return cok
+		}},
+	})
 	if !ok {
 		return nil, false
 	}
@@ -615,57 +605,37 @@ func parseAutostop(w *walker, v *yaml.Node, path string, _ bool) (any, bool) {
 		w.typeError(v, path, "a boolean, a number, a duration or a mapping", hint)
 		return nil, false
 	}
-	ok := true
-	for _, p := range w.pairs(v, path) {
-		kp := join(path, p.key)
-		if p.v == nil {
-			ok = false
-			continue
-		}
-		switch p.key {
-		case "idle_minutes":
-			n, iok := autostopMinutes(p.v.Value)
-			if k := kindOf(p.v); !iok || (k != kInt && k != kStr) {
-				w.fail(p.v, kp, CodeValue, hint, "invalid idle_minutes %q", p.v.Value)
-				ok = false
-				continue
+	ok := w.mapping(v, path, "autostop", []subField{
+		{"idle_minutes", func(n *yaml.Node, p string) bool {
+			m, iok := autostopMinutes(n.Value)
+			if k := kindOf(n); !iok || (k != kInt && k != kStr) {
+				w.fail(n, p, CodeValue, hint, "invalid idle_minutes %q", n.Value)
+				return false
 			}
-			as.IdleMinutes = n
-		case "down":
-			if kindOf(p.v) != kBool {
-				w.typeError(p.v, kp, "a boolean", "")
-				ok = false
-				continue
-			}
-			as.Down = boolValue(p.v)
-		case "wait_for":
-			s := strings.ToLower(p.v.Value)
-			if kindOf(p.v) != kStr || !slices.Contains([]string{"jobs_and_ssh", "jobs", "none"}, s) {
-				w.fail(p.v, kp, CodeValue, "one of jobs_and_ssh, jobs, none", "invalid wait_for %q", p.v.Value)
-				ok = false
-				continue
+			as.IdleMinutes = m
+			return true
+		}},
+		{"down", func(n *yaml.Node, p string) bool { return w.boolInto(n, p, &as.Down) }},
+		{"wait_for", func(n *yaml.Node, p string) bool {
+			s := strings.ToLower(n.Value)
+			if kindOf(n) != kStr || !slices.Contains([]string{"jobs_and_ssh", "jobs", "none"}, s) {
+				w.fail(n, p, CodeValue, "one of jobs_and_ssh, jobs, none", "invalid wait_for %q", n.Value)
+				return false
 			}
 			as.WaitFor = s
-		case "hook":
-			if kindOf(p.v) != kStr {
-				w.typeError(p.v, kp, "a string (a shell command)", "")
-				ok = false
-				continue
+			return true
+		}},
+		{"hook", func(n *yaml.Node, p string) bool { return w.stringInto(n, p, "a shell command", &as.Hook) }},
+		{"hook_timeout", func(n *yaml.Node, p string) bool {
+			t, iok := intValue(n, false)
+			if !iok || t <= 0 {
+				w.fail(n, p, CodeValue, "a positive number of seconds", "invalid hook_timeout %q", n.Value)
+				return false
 			}
-			as.Hook = p.v.Value
-		case "hook_timeout":
-			n, iok := intValue(p.v, false)
-			if !iok || n <= 0 {
-				w.fail(p.v, kp, CodeValue, "a positive number of seconds", "invalid hook_timeout %q", p.v.Value)
-				ok = false
-				continue
-			}
-			as.HookTimeout = n
-		default:
-			w.unknownField(p.k, path, []string{"idle_minutes", "down", "wait_for", "hook", "hook_timeout"}, "autostop")
-			ok = false
-		}
-	}
+			as.HookTimeout = t
+			return true
+		}},
+	})
 	if !ok {
 		return nil, false
 	}
@@ -816,44 +786,77 @@ func parseAcceleratorArgs(w *walker, v *yaml.Node, path string, _ bool) (any, bo
 		return nil, false
 	}
 	aa := &AcceleratorArgs{}
-	ok := true
-	for _, p := range w.pairs(v, path) {
-		kp := join(path, p.key)
-		if p.v == nil {
-			ok = false
-			continue
-		}
-		switch p.key {
-		case "runtime_version", "tpu_name":
-			if kindOf(p.v) != kStr {
-				w.typeError(p.v, kp, "a string", "")
-				ok = false
-				continue
-			}
-			if p.key == "tpu_name" {
-				aa.TPUName = p.v.Value
-			} else {
-				aa.RuntimeVersion = p.v.Value
-			}
-		case "tpu_vm", "gcp_queued_resource":
-			if kindOf(p.v) != kBool {
-				w.typeError(p.v, kp, "a boolean", "")
-				ok = false
-				continue
-			}
-			b := boolValue(p.v)
-			if p.key == "tpu_vm" {
-				aa.TPUVM = &b
-			} else {
-				aa.GCPQueuedResource = &b
-			}
-		default:
-			w.unknownField(p.k, path, []string{"runtime_version", "tpu_name", "tpu_vm", "gcp_queued_resource"}, "accelerator_args")
-			ok = false
-		}
-	}
+	ok := w.mapping(v, path, "accelerator_args", []subField{
+		{"runtime_version", func(n *yaml.Node, p string) bool { return w.stringInto(n, p, "", &aa.RuntimeVersion) }},
+		{"tpu_name", func(n *yaml.Node, p string) bool { return w.stringInto(n, p, "", &aa.TPUName) }},
+		{"tpu_vm", func(n *yaml.Node, p string) bool { return w.boolPtrInto(n, p, &aa.TPUVM) }},
+		{"gcp_queued_resource", func(n *yaml.Node, p string) bool { return w.boolPtrInto(n, p, &aa.GCPQueuedResource) }},
+	})
 	if !ok {
 		return nil, false
 	}
 	return aa, true
+}
+
+// subField is one key of a nested mapping (job_recovery, autostop,
+// accelerator_args) and its parser, which reports problems and returns
+// whether the value was valid.
+type subField struct {
+	key   string
+	parse func(v *yaml.Node, path string) bool
+}
+
+// mapping parses the nested mapping v key by key; unknown keys are reported
+// with a did-you-mean among the known ones. It returns whether every key
+// was valid.
+func (w *walker) mapping(v *yaml.Node, path, where string, fields []subField) bool {
+	ok := true
+	for _, p := range w.pairs(v, path) {
+		if p.v == nil {
+			ok = false
+			continue
+		}
+		i := slices.IndexFunc(fields, func(f subField) bool { return f.key == p.key })
+		if i < 0 {
+			known := make([]string, len(fields))
+			for j, f := range fields {
+				known[j] = f.key
+			}
+			w.unknownField(p.k, path, known, where)
+			ok = false
+			continue
+		}
+		ok = fields[i].parse(p.v, join(path, p.key)) && ok
+	}
+	return ok
+}
+
+// stringInto stores a string value in dst, or reports a type error.
+func (w *walker) stringInto(v *yaml.Node, path, hint string, dst *string) bool {
+	if kindOf(v) != kStr {
+		w.typeError(v, path, "a string", hint)
+		return false
+	}
+	*dst = v.Value
+	return true
+}
+
+// boolInto stores a boolean value in dst, or reports a type error.
+func (w *walker) boolInto(v *yaml.Node, path string, dst *bool) bool {
+	if kindOf(v) != kBool {
+		w.typeError(v, path, "a boolean", "write true or false, unquoted")
+		return false
+	}
+	*dst = boolValue(v)
+	return true
+}
+
+// boolPtrInto is boolInto for an optional boolean.
+func (w *walker) boolPtrInto(v *yaml.Node, path string, dst **bool) bool {
+	var b bool
+	if !w.boolInto(v, path, &b) {
+		return false
+	}
+	*dst = &b
+	return true
 }
