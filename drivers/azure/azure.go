@@ -3,10 +3,9 @@ package azure
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/skyhop/skyhop/internal/names"
 	"log/slog"
 	"net/http"
 	"os"
@@ -243,36 +242,11 @@ func (d *Driver) Cloud() string { return "azure" }
 // ResourceGroup returns the resource group the driver works in.
 func (d *Driver) ResourceGroup() string { return d.cfg.resourceGroup }
 
-// tokenHash is the short hash of a token used in names and tags.
-func tokenHash(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:4])
-}
-
 // VMName returns the name of node i of a launch: the sanitised cluster
 // name, a hash of the token and the index (at most 64 characters, lower
 // case letters, digits and hyphens, starting with a letter). The node's
 // NIC, public IP and OS disk are VMName+"-nic", "-ip" and "-osdisk".
-func VMName(cluster, token string, i int) string {
-	suffix := "-" + tokenHash(token) + "-" + strconv.Itoa(i)
-	var b strings.Builder
-	for _, r := range strings.ToLower(cluster) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	prefix := b.String()
-	if prefix == "" || prefix[0] < 'a' || prefix[0] > 'z' {
-		prefix = "s" + prefix
-	}
-	if m := 64 - len(suffix); len(prefix) > m {
-		prefix = prefix[:m]
-	}
-	return strings.TrimRight(prefix, "-") + suffix
-}
+func VMName(cluster, token string, i int) string { return names.Node(cluster, token, i, 64) }
 
 // waitLRO polls p until it is done and returns its result.
 func waitLRO[T any](ctx context.Context, d *Driver, p *runtime.Poller[T]) (T, error) {
@@ -403,7 +377,7 @@ func (d *Driver) Launch(ctx context.Context, req drivers.LaunchRequest) (*driver
 		tags[k] = to.Ptr(v)
 	}
 	tags[ClusterTag] = to.Ptr(req.ClusterName)
-	tags[TokenTag] = to.Ptr(tokenHash(token))
+	tags[TokenTag] = to.Ptr(names.TokenHash(token))
 
 	n := req.Nodes()
 	nodes := make([]*anode, 0, n)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/skyhop/skyhop/internal/names"
 	"log/slog"
 	"math"
 	"os"
@@ -220,7 +221,7 @@ func (d *Driver) instance(req drivers.LaunchRequest, token string, i int) (*comp
 		labels[labelKey(k)] = LabelValue(v)
 	}
 	labels[ClusterLabel] = LabelValue(req.ClusterName)
-	labels[TokenLabel] = tokenHash(token)
+	labels[TokenLabel] = names.TokenHash(token)
 	image := cmp.Or(req.Image, d.cfg.image)
 	disk := int64(cmp.Or(req.DiskSizeGiB, d.cfg.diskGiB))
 	ni := &computepb.NetworkInterface{Network: proto.String(d.cfg.network)}
@@ -364,7 +365,7 @@ func (d *Driver) Launch(ctx context.Context, req drivers.LaunchRequest) (*driver
 // launch with this token.
 func (d *Driver) ours(ctx context.Context, zone, name, token string) bool {
 	in, err := d.inst.Get(ctx, &computepb.GetInstanceRequest{Project: d.cfg.project, Zone: zone, Instance: name})
-	return err == nil && in.GetLabels()[TokenLabel] == tokenHash(token)
+	return err == nil && in.GetLabels()[TokenLabel] == names.TokenHash(token)
 }
 
 // settle waits for a node's insert and then for the instance to run,

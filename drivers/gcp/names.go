@@ -1,8 +1,7 @@
 package gcp
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"github.com/skyhop/skyhop/internal/names"
 	"strconv"
 	"strings"
 
@@ -52,36 +51,10 @@ func labelKey(s string) string {
 	return v
 }
 
-// tokenHash is the short hash of a token used in names and labels.
-func tokenHash(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:4])
-}
-
 // InstanceName returns the name of node i of a launch: the sanitised
 // cluster name, a hash of the token and the index, within GCE's rule
 // `[a-z]([-a-z0-9]{0,61}[a-z0-9])?`.
-func InstanceName(cluster, token string, i int) string {
-	suffix := "-" + tokenHash(token) + "-" + strconv.Itoa(i)
-	var b strings.Builder
-	for _, r := range strings.ToLower(cluster) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	prefix := b.String()
-	if prefix == "" || prefix[0] < 'a' || prefix[0] > 'z' {
-		prefix = "s" + prefix
-	}
-	if max := 63 - len(suffix); len(prefix) > max {
-		prefix = prefix[:max]
-	}
-	prefix = strings.TrimRight(prefix, "-")
-	return prefix + suffix
-}
+func InstanceName(cluster, token string, i int) string { return names.Node(cluster, token, i, 63) }
 
 // RequestID returns the requestId of node i's insert: a UUID (GCE requires
 // one) derived from the token, so a retried call is deduplicated by GCE.
