@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/skyhop/skyhop/internal/names"
 	"log/slog"
 	"net/http"
 	"os"
@@ -26,6 +25,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v7"
 
 	"github.com/skyhop/skyhop/drivers"
+	"github.com/skyhop/skyhop/internal/names"
 )
 
 // Tag keys the driver sets on every resource it creates.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/skyhop/skyhop/internal/names"
 	"log/slog"
 	"math"
 	"os"
@@ -23,6 +22,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/skyhop/skyhop/drivers"
+	"github.com/skyhop/skyhop/internal/names"
 )
 
 // Defaults.

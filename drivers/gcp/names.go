@@ -1,11 +1,12 @@
 package gcp
 
 import (
-	"github.com/skyhop/skyhop/internal/names"
 	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
+
+	"github.com/skyhop/skyhop/internal/names"
 )
 
 // Label keys the driver sets on every instance.
