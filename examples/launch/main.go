@@ -29,6 +29,7 @@
 //	--retry-until-up     keep trying in rounds until a machine is up
 //	--max-rounds N, --round-wait D   bound and pace retry-until-up
 //	--parallel K         up to K attempts in flight
+//	--store FILE         remember stockouts and quotas between runs (a JSON availability store)
 //	--cluster NAME       cluster name (default skyhop-<id>)
 //	--down               terminate the cluster after reporting it
 //	--json               print JSON lines (the plan, every event, the result)

@@ -269,3 +269,23 @@ func TestUserCatalog(t *testing.T) {
 		t.Errorf("missing catalog: exit %d, %q", code, errOut)
 	}
 }
+
+// --store remembers what one run learned: the second run's plan leaves the
+// stocked-out and over-quota placements out and lands at once.
+func TestStoreBetweenRuns(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "availability.json")
+	args := []string{"-y", "--json", "--store", store, "--scenario", filepath.Join("..", "scenarios", "any-of.yaml"), filepath.Join("..", "tasks", "any-of.yaml")}
+	code, out, errOut := launch(t, args...)
+	if code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, errOut)
+	}
+	first := last(jsonLines(t, out), "result")
+	code, out, errOut = launch(t, args...)
+	if code != 0 {
+		t.Fatalf("second run: exit %d: %s", code, errOut)
+	}
+	second := last(jsonLines(t, out), "result")
+	if first["failed_attempts"] != 3.0 || second["failed_attempts"] != 0.0 || second["region"] != first["region"] {
+		t.Errorf("first %v\nsecond %v\nwant the second run to land where the first did, with no failed attempt", first, second)
+	}
+}

@@ -44,6 +44,7 @@ type options struct {
 	azureSubscription                string
 	azureResourceGroup               string
 	scenario, clouds, catalog        string
+	store                            string
 	gpus, infra, cloud, region, zone string
 	cluster                          string
 	parallel, maxRounds              int
@@ -78,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.maxRounds, "max-rounds", 0, "with --retry-until-up: at most `N` rounds (0: no bound)")
 	fs.DurationVar(&o.roundWait, "round-wait", failover.DefaultRoundWait, "with --retry-until-up: wait between rounds")
 	fs.IntVar(&o.parallel, "parallel", 1, "up to `K` attempts in flight")
+	fs.StringVar(&o.store, "store", "", "availability store `file`: remember stockouts and quotas between runs")
 	fs.StringVar(&o.cluster, "cluster", "", "cluster `name` (default skyhop-<id>)")
 	fs.BoolVar(&o.down, "down", false, "terminate the cluster after reporting it")
 	fs.BoolVar(&o.json, "json", false, "print JSON lines: the plan, every event, the result")
@@ -161,7 +163,10 @@ func (l *launcher) run(ctx context.Context) int {
 	}
 	l.out = newPrinter(l.stdout, o.json, isTerminal(l.stdout))
 
-	store := failover.NewMemoryStore(nil)
+	store, err := openStore(o.store)
+	if err != nil {
+		return l.fail(exitBad, "--store: %v", err)
+	}
 	plan, err := optimizer.Rank(spec, world.catalog, optimizer.WithClouds(world.clouds...), optimizer.WithExclude(store.Exclude))
 	l.out.plan(plan, o.task)
 	if err != nil {
@@ -217,6 +222,17 @@ func (l *launcher) run(ctx context.Context) int {
 		}
 	}
 	return exitUp
+}
+
+// openStore opens the --store file, or an in-memory store without one.
+func openStore(path string) (interface {
+	failover.Store
+	Exclude(optimizer.Candidate) (bool, string)
+}, error) {
+	if path == "" {
+		return failover.NewMemoryStore(nil), nil
+	}
+	return failover.OpenFileStore(path, nil)
 }
 
 // confirm asks before spending money. Without a terminal it refuses unless
