@@ -100,6 +100,8 @@
 // A *MemoryStore (NewMemoryStore) is safe for concurrent use and meant to
 // be shared by every Provision call of a process; its Exclude method is the
 // exclusion hook optimizer.Rank takes, so that the next plan already leaves
-// out what is known to be unavailable. A persistent Store can be plugged in
-// through the Store interface.
+// out what is known to be unavailable. A *FileStore (OpenFileStore) keeps
+// the same blocks in a JSON file, so that one process (or the next run of a
+// launcher) learns from another; any other persistent Store can be plugged
+// in through the Store interface.
 package failover
