@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Class is the kind of refusal a provider gave. It is a small closed set; the
@@ -175,6 +176,10 @@ type Error struct {
 	Zone   string
 	// Op names the operation that failed ("launch", "terminate", ...).
 	Op string
+	// RetryAfter is how long the provider asked to wait before trying again
+	// (an HTTP Retry-After header on a throttle); zero when it did not say.
+	// The failover engine waits at least this long before a retry in place.
+	RetryAfter time.Duration
 	// Err is the underlying error (typically the SDK's); Unwrap returns it.
 	Err error
 }

@@ -377,6 +377,31 @@ func TestClassRulesOnFake(t *testing.T) {
 			}
 		},
 	}, {
+		name:   "a throttle's Retry-After sets the wait before the retry",
+		spec:   "resources:\n  cloud: gcp\n  accelerators: V100:1\n",
+		faults: []fake.Fault{{Cloud: "gcp", Zone: "us-central1-a", Code: "rateLimitExceeded", Times: 1, RetryAfter: 25 * time.Second}},
+		want:   "gcp us-central1/us-central1-a n1-highmem-8 on-demand",
+		attempts: []string{
+			gcpV100("us-central1-a", "throttle rateLimitExceeded"),
+			gcpV100("us-central1-a", "ok (try 2)"),
+		},
+		skipped: 0,
+		check: func(t *testing.T, r *scenarioRun) {
+			var waits []time.Duration
+			for _, e := range r.events {
+				if e.Kind == failover.EventAttemptFailed && e.Retrying {
+					waits = append(waits, e.Wait)
+				}
+			}
+			// The provider asked for 25 s; the backoff alone would be 1 s ± 40 %.
+			if len(waits) != 1 || waits[0] != 25*time.Second {
+				t.Errorf("waits = %v, want one of 25s", waits)
+			}
+			if want := fakeLatency.CheckCredentials + 2*time.Minute + 25*time.Second; r.elapsed != want {
+				t.Errorf("took %s, want a credential check, two launches and the 25 s wait (%s)", r.elapsed, want)
+			}
+		},
+	}, {
 		name:   "a throttle that does not pass moves on after the tries, without blocking the region",
 		spec:   "resources:\n  cloud: gcp\n  accelerators: V100:1\n",
 		faults: []fake.Fault{{Cloud: "gcp", Zone: "us-central1-a", Code: "RESOURCE_OPERATION_RATE_EXCEEDED"}},

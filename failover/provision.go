@@ -840,7 +840,7 @@ func (e *engine) runInto(ctx context.Context, pos, round int, out *outcome) {
 		retry := !out.canceled && class.Retryable() && try < e.cfg.maxTries
 		var wait time.Duration
 		if retry {
-			wait = e.retryWait(round, pos, try)
+			wait = max(e.retryWait(round, pos, try), retryAfter(err))
 		}
 		if e.obs {
 			e.emit(ctx, Event{Kind: EventAttemptFailed, Time: end, Round: round, Index: pos, Candidate: c,
@@ -1168,6 +1168,20 @@ func (e *engine) emit(ctx context.Context, ev Event) {
 	if e.cfg.log != nil {
 		logEvent(ctx, e.cfg.log, &ev)
 	}
+}
+
+// MaxRetryAfter caps how long a provider's Retry-After can make a retry in
+// place wait; a longer ask is better served by the next candidate.
+const MaxRetryAfter = 2 * time.Minute
+
+// retryAfter is the wait the provider asked for in err (drivers.Error's
+// RetryAfter), at most MaxRetryAfter.
+func retryAfter(err error) time.Duration {
+	var de *drivers.Error
+	if !errors.As(err, &de) {
+		return 0
+	}
+	return min(de.RetryAfter, MaxRetryAfter)
 }
 
 // retryWait is the backoff after try of candidate pos: base × 2^(try-1),

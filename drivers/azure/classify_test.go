@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -159,5 +160,17 @@ func TestCredentialWithoutToken(t *testing.T) {
 	var de *drivers.Error
 	if !errors.As(err, &de) || de.Class != drivers.ClassPermission || de.EffectiveScope() != drivers.ScopeCloud || de.Code != "ClientAuthenticationError" {
 		t.Fatalf("CheckCredentials = %v, want a permission error (ClientAuthenticationError) for the cloud", err)
+	}
+}
+
+// TestRetryAfter: a 429's Retry-After header reaches drivers.Error.RetryAfter,
+// so that the engine waits as long as Azure asked.
+func TestRetryAfter(t *testing.T) {
+	d, srv := newDriver(t, azure.WithPublicIP(false))
+	srv.AddFault(azurefake.Fault{Code: "OperationNotAllowed", Status: 429, RetryAfter: 7})
+	_, err := d.Launch(context.Background(), a100)
+	var de *drivers.Error
+	if !errors.As(err, &de) || de.Class != drivers.ClassThrottle || de.RetryAfter != 7*time.Second {
+		t.Fatalf("Launch error = %#v, want a throttle with RetryAfter 7s", de)
 	}
 }

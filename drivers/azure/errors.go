@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -60,6 +63,9 @@ func classify(err error, op, region, zone string) *drivers.Error {
 		if base.Message == "" {
 			base.Message = firstLine(err.Error())
 		}
+		if re.RawResponse != nil {
+			base.RetryAfter = retryAfter(re.RawResponse.Header.Get("Retry-After"), time.Now())
+		}
 		return codes.Azure.NewError(base)
 	}
 	base.Message = err.Error()
@@ -76,6 +82,25 @@ func classify(err error, op, region, zone string) *drivers.Error {
 	// No HTTP answer (connection refused, reset): may pass on a retry.
 	base.Class = drivers.ClassTransient
 	return &base
+}
+
+// retryAfter parses a Retry-After header: delay seconds or an HTTP date
+// (relative to now); zero when absent or malformed.
+func retryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(h); err == nil {
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }
 
 func firstLine(s string) string {

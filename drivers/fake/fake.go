@@ -647,7 +647,8 @@ func (d *Driver) faultError(f *compiled, op, region, zone, itype string, nodes i
 	}
 	e := drivers.Error{
 		Code: f.Code, HTTPStatus: status, Op: op, Region: region, Zone: zone,
-		Message: expand(tmpl, itype, region, zone, strconv.Itoa(nodes), cluster),
+		Message:    expand(tmpl, itype, region, zone, strconv.Itoa(nodes), cluster),
+		RetryAfter: f.RetryAfter,
 	}
 	return d.newError(e, f.Class, f.Scope)
 }

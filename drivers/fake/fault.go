@@ -145,6 +145,9 @@ type Fault struct {
 	Hang bool
 	// Delay is extra latency on the fake's clock.
 	Delay time.Duration
+	// RetryAfter is the wait the provider asks for (an HTTP Retry-After on
+	// a throttle), carried on the error as drivers.Error.RetryAfter.
+	RetryAfter time.Duration
 }
 
 // Validate reports whether the fault is well-formed: patterns valid, window
@@ -165,6 +168,8 @@ func (f *Fault) Validate() error {
 		return fmt.Errorf("fake: fault market %d is not any, on-demand or spot", int(f.Market))
 	case f.From < 0 || f.Times < 0:
 		return fmt.Errorf("fake: fault window from=%d times=%d: want non-negative numbers", f.From, f.Times)
+	case f.RetryAfter < 0:
+		return fmt.Errorf("fake: fault retry_after %s is negative", f.RetryAfter)
 	case f.Delay < 0:
 		return fmt.Errorf("fake: fault delay %v is negative", f.Delay)
 	case f.HTTPStatus < 0 || f.HTTPStatus > 999:

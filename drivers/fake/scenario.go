@@ -64,6 +64,7 @@ import (
 //	    orphan: false                   # created nodes not returned (leak trap)
 //	    hang: false                     # block until the context ends
 //	    delay: 10s                      # extra latency
+//	    retry_after: 5s                 # the Retry-After the provider asks for
 //
 // See Fault for what each fault field does.
 type Scenario struct {
@@ -517,9 +518,11 @@ func (p *sparser) fault(n *yaml.Node, path string) (Fault, bool) {
 			f.Hang = p.boolean(v, path)
 		case "delay":
 			f.Delay = p.duration(v, path)
+		case "retry_after":
+			f.RetryAfter = p.duration(v, path)
 		default:
 			p.unknownKey(key, path, "op, cloud, region, zone, instance_type, market, from, times, code, status, "+
-				"message, class, scope, created, orphan, hang, delay")
+				"message, class, scope, created, orphan, hang, delay, retry_after")
 		}
 	})
 	if len(p.errs) > before {
@@ -572,6 +575,7 @@ func (s *Scenario) Marshal() ([]byte, error) {
 		Orphan       bool   `yaml:"orphan,omitempty"`
 		Hang         bool   `yaml:"hang,omitempty"`
 		Delay        string `yaml:"delay,omitempty"`
+		RetryAfter   string `yaml:"retry_after,omitempty"`
 	}
 	type yScenario struct {
 		Name        string      `yaml:"name,omitempty"`
@@ -598,7 +602,7 @@ func (s *Scenario) Marshal() ([]byte, error) {
 	for _, f := range s.Faults {
 		yf := yFault{Cloud: f.Cloud, Region: f.Region, Zone: f.Zone, InstanceType: f.InstanceType,
 			From: f.From, Times: f.Times, Code: f.Code, Status: f.HTTPStatus, Message: f.Message,
-			Orphan: f.Orphan, Hang: f.Hang, Delay: dur(f.Delay)}
+			Orphan: f.Orphan, Hang: f.Hang, Delay: dur(f.Delay), RetryAfter: dur(f.RetryAfter)}
 		if f.Op != OpLaunch {
 			yf.Op = f.Op.String()
 		}
