@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/skyhop/skyhop/drivers"
+	"github.com/skyhop/skyhop/internal/clock"
 )
 
 // liveStates are the states of an instance that is not (yet) terminated.
@@ -127,7 +128,7 @@ func (d *Driver) awaitTerminated(ctx context.Context, region, zone string, ids [
 			}
 			return newError(drivers.ClassTransient, drivers.ScopeDefault, CodeTerminateTimeout, "terminate", region, zone, msg, lastErr)
 		}
-		if err := sleep(ctx, d.opts.pollInterval); err != nil {
+		if err := clock.Real.Sleep(ctx, d.opts.pollInterval); err != nil {
 			return classify(err, "terminate", region, zone)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/skyhop/skyhop/drivers"
+	"github.com/skyhop/skyhop/internal/clock"
 )
 
 // maxCount is the largest node count one RunInstances may ask for here.
@@ -279,7 +280,7 @@ func (l *launch) await(ctx context.Context, ins []types.Instance) (*drivers.Clus
 			return l.cluster(ctx, current()), newError(drivers.ClassUnknown, drivers.ScopeZone, CodeLaunchTimeout,
 				"launch", l.region, l.zone, msg, lastErr)
 		}
-		if err := sleep(ctx, l.d.opts.pollInterval); err != nil {
+		if err := clock.Real.Sleep(ctx, l.d.opts.pollInterval); err != nil {
 			return l.cancelled(ctx, current(), err)
 		}
 	}
@@ -434,16 +435,4 @@ func randomToken() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return "skyhop-" + hex.EncodeToString(b[:])
-}
-
-// sleep waits d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/resourcemanager/network/armnetwork/v7"
 
 	"github.com/skyhop/skyhop/drivers"
+	"github.com/skyhop/skyhop/internal/clock"
 	"github.com/skyhop/skyhop/internal/names"
 )
 
@@ -252,7 +253,7 @@ func VMName(cluster, token string, i int) string { return names.Node(cluster, to
 func waitLRO[T any](ctx context.Context, d *Driver, p *runtime.Poller[T]) (T, error) {
 	interval := d.cfg.pollInterval
 	for !p.Done() {
-		if err := sleep(ctx, interval); err != nil {
+		if err := clock.Real.Sleep(ctx, interval); err != nil {
 			var zero T
 			return zero, err
 		}
@@ -263,17 +264,6 @@ func waitLRO[T any](ctx context.Context, d *Driver, p *runtime.Poller[T]) (T, er
 		}
 	}
 	return p.Result(ctx)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // subnet returns the subnet for NICs in location, creating the driver's

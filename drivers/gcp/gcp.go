@@ -22,6 +22,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/skyhop/skyhop/drivers"
+	"github.com/skyhop/skyhop/internal/clock"
 	"github.com/skyhop/skyhop/internal/names"
 )
 
@@ -408,7 +409,7 @@ func (d *Driver) settle(ctx context.Context, req drivers.LaunchRequest, nd *node
 				Op: "launch", Code: "INSTANCE_" + in.GetStatus(), Message: "instance " + nd.name + " stopped right after its creation (preempted): " + in.GetStatusMessage()}
 			return
 		}
-		if err := sleep(wctx, interval); err != nil {
+		if err := clock.Real.Sleep(wctx, interval); err != nil {
 			nd.err = d.timeout(ctx, err, req, nd.name)
 			return
 		}
@@ -438,7 +439,7 @@ func (d *Driver) timeout(parent context.Context, err error, req drivers.LaunchRe
 func (d *Driver) wait(ctx context.Context, op *compute.Operation, region, zone, name string) error {
 	interval := d.cfg.pollInterval
 	for !op.Done() {
-		if err := sleep(ctx, interval); err != nil {
+		if err := clock.Real.Sleep(ctx, interval); err != nil {
 			return err
 		}
 		interval = min(interval*2, d.cfg.maxPoll)
@@ -456,17 +457,6 @@ func (d *Driver) wait(ctx context.Context, op *compute.Operation, region, zone, 
 		return classifyOp(op.Proto(), nil, name, region, zone)
 	}
 	return nil
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 func toInstance(in *computepb.Instance, zone string) drivers.Instance {
